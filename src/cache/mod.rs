@@ -1,0 +1,286 @@
+//! The on-disk cache: finding a file for an info-hash, listing what is there, and checking it.
+//!
+//! A file belongs to an info-hash when its path below the cache folder contains that hash
+//! (40-hex or 32-base32, any case), e.g. `temp/<hash>/Movie.mp4` or `temp/Movie-<HASH>.mkv`.
+
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::target::InfoHash;
+pub use validate::{FileState, InvalidReason, MIN_VIDEO_SIZE, PARTIAL_MARKER};
+
+/// How deep below the cache folder files are looked for; torrents rarely nest deeper.
+const MAX_DEPTH: usize = 6;
+
+#[derive(Debug, Clone)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+/// One file in the cache that belongs to an info-hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheEntry {
+    pub info_hash: InfoHash,
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Path relative to the cache folder.
+    pub file: PathBuf,
+    pub size: u64,
+    #[serde(flatten)]
+    pub state: FileState,
+    #[serde(serialize_with = "serialize_time")]
+    pub last_access: Option<SystemTime>,
+    #[serde(serialize_with = "serialize_time")]
+    pub modified: Option<SystemTime>,
+}
+
+fn serialize_time<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&httpdate::fmt_http_date(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+impl CacheEntry {
+    pub fn is_complete(&self) -> bool {
+        self.state == FileState::Complete
+    }
+
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// The whole cache as one JSON document (`cache ls --json`, `GET /api/cache`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheListing {
+    pub cache_dir: PathBuf,
+    pub entries: Vec<CacheEntry>,
+    pub complete: usize,
+    pub partial: usize,
+    pub invalid: usize,
+    pub total_bytes: u64,
+}
+
+impl CacheListing {
+    pub fn of(cache: &Cache) -> Self {
+        Self::from_entries(cache, cache.list())
+    }
+
+    pub fn from_entries(cache: &Cache, entries: Vec<CacheEntry>) -> Self {
+        let count = |label| entries.iter().filter(|e| e.state.label() == label).count();
+        CacheListing {
+            cache_dir: cache.root().to_path_buf(),
+            complete: count("complete"),
+            partial: count("partial"),
+            invalid: count("invalid"),
+            total_bytes: entries.iter().map(|e| e.size).sum(),
+            entries,
+        }
+    }
+}
+
+impl Cache {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Cache { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The best complete file for `hash`: the largest valid video. `Err` carries every
+    /// candidate that was found but rejected, so callers can say why nothing was served.
+    pub fn lookup(&self, hash: &InfoHash) -> Result<CacheEntry, Vec<CacheEntry>> {
+        let mut candidates = self.entries_for(Some(hash));
+        candidates.sort_by_key(|e| (e.is_complete(), e.size));
+        match candidates.last() {
+            Some(best) if best.is_complete() => Ok(best.clone()),
+            _ => Err(candidates),
+        }
+    }
+
+    /// Every file in the cache whose path names an info-hash.
+    pub fn list(&self) -> Vec<CacheEntry> {
+        let mut entries = self.entries_for(None);
+        entries.sort_by(|a, b| (a.info_hash, &a.file).cmp(&(b.info_hash, &b.file)));
+        entries
+    }
+
+    /// Walks the cache once; `only` restricts it to one info-hash.
+    fn entries_for(&self, only: Option<&InfoHash>) -> Vec<CacheEntry> {
+        let Ok(canonical_root) = self.root.canonicalize() else {
+            return Vec::new();
+        };
+        let wanted = only.map(|h| {
+            (
+                h.to_hex(),
+                data_encoding::BASE32
+                    .encode(h.as_bytes())
+                    .to_ascii_lowercase(),
+            )
+        });
+        let walker = walkdir::WalkDir::new(&canonical_root)
+            .min_depth(1)
+            .max_depth(MAX_DEPTH)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_internal(e.file_name()));
+        let mut out = Vec::new();
+        for entry in walker.filter_map(Result::ok) {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(&canonical_root) else {
+                continue;
+            };
+            let relative_lower = relative.to_string_lossy().to_ascii_lowercase();
+            let info_hash = match &wanted {
+                Some((hex, b32)) => {
+                    if !relative_lower.contains(hex.as_str())
+                        && !relative_lower.contains(b32.as_str())
+                    {
+                        continue;
+                    }
+                    only.copied()
+                }
+                None => find_hash_in(&relative_lower),
+            };
+            let Some(info_hash) = info_hash else { continue };
+            out.push(self.describe(entry.path(), relative, info_hash, &canonical_root));
+        }
+        out
+    }
+
+    fn describe(
+        &self,
+        path: &Path,
+        relative: &Path,
+        info_hash: InfoHash,
+        canonical_root: &Path,
+    ) -> CacheEntry {
+        // Symlinks are followed only when they stay inside the cache folder.
+        let inside = path
+            .canonicalize()
+            .map(|real| real.starts_with(canonical_root))
+            .unwrap_or(false);
+        let (state, size) = if inside {
+            validate::check_file(path, canonical_root)
+        } else {
+            let reason = InvalidReason::OutsideCache;
+            (FileState::Invalid { reason }, 0)
+        };
+        let meta = std::fs::metadata(path).ok();
+        CacheEntry {
+            info_hash,
+            path: path.to_path_buf(),
+            file: relative.to_path_buf(),
+            size,
+            state,
+            last_access: meta.as_ref().and_then(|m| m.accessed().ok()),
+            modified: meta.as_ref().and_then(|m| m.modified().ok()),
+        }
+    }
+}
+
+/// peerstream's own bookkeeping files (markers, torrent metadata, session state) start with a dot.
+fn is_internal(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// The first run of exactly 40 hex digits in a (lower-case) path.
+fn find_hash_in(path_lower: &str) -> Option<InfoHash> {
+    let bytes = path_lower.as_bytes();
+    let mut run_start = 0;
+    for i in 0..=bytes.len() {
+        let is_hex = i < bytes.len() && bytes[i].is_ascii_hexdigit();
+        if !is_hex {
+            if i - run_start == 40 {
+                return path_lower[run_start..i].parse().ok();
+            }
+            run_start = i + 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "08ada5a7a6183aae1e09d831df6748d566095a10";
+
+    fn mp4(path: &Path, size: usize) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut bytes = b"\0\0\0\x20ftypisom".to_vec();
+        bytes.resize(size, 0);
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    #[test]
+    fn finds_hash_in_folder_or_file_name_any_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let hash: InfoHash = HASH.parse().unwrap();
+        assert!(cache.lookup(&hash).is_err());
+
+        mp4(
+            &dir.path()
+                .join(format!("Movie-{}.mp4", HASH.to_uppercase())),
+            2 << 20,
+        );
+        let hit = cache.lookup(&hash).unwrap();
+        assert_eq!(hit.size, 2 << 20);
+
+        mp4(&dir.path().join(HASH).join("Bigger.mp4"), 3 << 20);
+        let hit = cache.lookup(&hash).unwrap();
+        assert_eq!(hit.file_name(), "Bigger.mp4");
+        assert_eq!(cache.list().len(), 2);
+    }
+
+    #[test]
+    fn invalid_candidates_are_reported_not_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let hash: InfoHash = HASH.parse().unwrap();
+        mp4(&dir.path().join(format!("{HASH}.mp4")), 100);
+        let rejected = cache.lookup(&hash).unwrap_err();
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(rejected[0].state.label(), "invalid");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_out_of_the_cache_is_invalid() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("secret.mp4");
+        mp4(&target, 2 << 20);
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(format!("{HASH}.mp4"))).unwrap();
+        let cache = Cache::new(dir.path());
+        let rejected = cache.lookup(&HASH.parse().unwrap()).unwrap_err();
+        assert_eq!(
+            rejected[0].state,
+            FileState::Invalid {
+                reason: InvalidReason::OutsideCache
+            }
+        );
+    }
+
+    #[test]
+    fn hash_detection_needs_exactly_forty_hex_digits() {
+        assert_eq!(
+            find_hash_in(&format!("dir/{HASH}/a.mp4")).map(|h| h.to_hex()),
+            Some(HASH.to_owned())
+        );
+        assert!(find_hash_in(&format!("{HASH}0.mp4")).is_none());
+        assert!(find_hash_in("movie.mp4").is_none());
+    }
+}

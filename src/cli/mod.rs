@@ -1,0 +1,141 @@
+//! The command line, as clap definitions. Every flag can also come from a `PEERSTREAM_*`
+//! environment variable; the config file is the lowest layer (see `config.rs`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod nat;
+pub use nat::{NatCommand, NatDetectArgs};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "peerstream",
+    version,
+    about = "Play torrents by info-hash like a video link: from the cache at once, otherwise \
+             straight from the swarm while it downloads",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Cache folder [default: ./temp]
+    #[arg(long, global = true, env = "PEERSTREAM_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Config file (TOML) [default: the platform config folder's peerstream/config.toml]
+    #[arg(long, global = true, env = "PEERSTREAM_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// More log output on stderr (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print nothing but the data (errors still go to stderr)
+    #[arg(short, long, global = true, env = "PEERSTREAM_QUIET")]
+    pub quiet: bool,
+
+    /// When to use colours on stderr
+    #[arg(
+        long,
+        global = true,
+        env = "PEERSTREAM_COLOR",
+        value_enum,
+        value_name = "WHEN"
+    )]
+    pub color: Option<ColorChoice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Diagnose the NAT between you and the internet
+    Nat {
+        #[command(subcommand)]
+        command: NatCommand,
+    },
+    /// Inspect and check the local cache
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
+    /// Download a torrent into the cache (info-hash, magnet URI or .torrent file)
+    Fetch(FetchArgs),
+    /// Serve streams over HTTP: GET /stream/proxy/:infoHash
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// List cached files with their state
+    Ls(CacheLsArgs),
+    /// Re-check cached files; exits non-zero when any is not complete and valid
+    Verify(CacheVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheLsArgs {
+    /// Print one JSON document on stdout
+    #[arg(long, env = "PEERSTREAM_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheVerifyArgs {
+    /// Only the files of this info-hash
+    pub hash: Option<String>,
+
+    /// Print one JSON document on stdout
+    #[arg(long, env = "PEERSTREAM_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Info-hash (40-hex or 32-base32), magnet URI, or path of a .torrent file
+    pub target: String,
+
+    /// Print one JSON record on stdout
+    #[arg(long, env = "PEERSTREAM_JSON", conflicts_with_all = ["print_path", "stdout"])]
+    pub json: bool,
+
+    /// Print only the cached file's path on stdout
+    #[arg(long, conflicts_with = "stdout")]
+    pub print_path: bool,
+
+    /// Write the file's bytes to stdout
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen address; port 0 picks a free port [default: 127.0.0.1:8787]
+    #[arg(long, env = "PEERSTREAM_BIND", value_name = "ADDR:PORT")]
+    pub bind: Option<SocketAddr>,
+
+    /// Access token required on every request; needed when binding beyond loopback
+    /// (one is generated and printed if omitted)
+    #[arg(long, env = "PEERSTREAM_TOKEN", value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Serve only mock and cached files; unknown hashes get 404
+    #[arg(long, env = "PEERSTREAM_NO_P2P")]
+    pub no_p2p: bool,
+}

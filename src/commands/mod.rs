@@ -1,0 +1,58 @@
+//! One module per subcommand: each calls the core and renders human or `--json` output.
+//! Data goes to stdout, everything else to stderr.
+
+mod cache;
+mod fetch;
+mod nat;
+mod serve;
+
+use std::io::Write;
+
+use color_eyre::eyre::Result;
+
+use crate::cli::{CacheCommand, Cli, Command, NatCommand};
+use crate::config::Settings;
+
+/// What every command needs besides its own arguments.
+pub struct Context {
+    pub settings: Settings,
+    pub quiet: bool,
+}
+
+impl Context {
+    /// A line for people, on stderr; silent under `-q`.
+    pub fn note(&self, line: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    }
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> Result<()> {
+    let ctx = Context {
+        settings,
+        quiet: cli.global.quiet,
+    };
+    match cli.command {
+        Command::Cache {
+            command: CacheCommand::Ls(args),
+        } => cache::ls(&ctx, &args),
+        Command::Cache {
+            command: CacheCommand::Verify(args),
+        } => cache::verify(&ctx, &args),
+        Command::Fetch(args) => fetch::run(&ctx, &args).await,
+        Command::Serve(args) => serve::run(&ctx, &args).await,
+        Command::Nat {
+            command: NatCommand::Detect(args),
+        } => nat::detect(&ctx, &args),
+    }
+}
+
+/// Writes one JSON document and a newline to stdout.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `serve`: the HTTP face of the pipeline.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::Context;
+use crate::cache::Cache;
+use crate::cli::ServeArgs;
+use crate::exit::{CliError, ExitCode};
+use crate::http::{self, AppState};
+use crate::pipeline::Pipeline;
+
+/// How long open streams get to finish after Ctrl-C before the process exits anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
+    let file = &ctx.settings.file.serve;
+    let bind: SocketAddr = match args.bind.or(file.bind) {
+        Some(addr) => addr,
+        None => http::DEFAULT_BIND
+            .parse()
+            .wrap_err("parsing the built-in bind address")?,
+    };
+    let mut token = args.token.clone().or_else(|| file.token.clone());
+    if token.is_none() && !bind.ip().is_loopback() {
+        let generated = generate_token()?;
+        ctx.note(format!(
+            "listening beyond loopback: requests need ?token={generated} (or Authorization: Bearer)"
+        ));
+        token = Some(generated);
+    }
+    let p2p_enabled = !args.no_p2p && file.p2p != Some(false);
+
+    let cache_dir = &ctx.settings.cache_dir;
+    std::fs::create_dir_all(cache_dir)
+        .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
+    let state = AppState {
+        pipeline: Pipeline::new(Cache::new(cache_dir), p2p_enabled),
+        token: token.clone(),
+    };
+
+    let server = http::bind(state, bind, shutdown_signal())
+        .await
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                format!(
+                    "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
+                    bind.port()
+                )
+            } else {
+                "check the address given to --bind".to_owned()
+            };
+            CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
+        })?;
+
+    let base = format!("http://{}", server.local_addr);
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{base}/")?;
+        out.flush()?;
+    }
+    let query = token.map(|t| format!("?token={t}")).unwrap_or_default();
+    let mock_url = format!("{base}/stream/proxy/{}{query}", "0".repeat(40));
+    ctx.note(format!(
+        "serving {} (cache: {}, P2P: {})",
+        base,
+        cache_dir.display(),
+        if p2p_enabled { "on" } else { "off" }
+    ));
+    ctx.note(format!("try:  mpv '{mock_url}'"));
+    ctx.note(format!("      vlc '{mock_url}'"));
+
+    let serving = tokio::spawn(server.serving);
+    // The server future ends after the shutdown signal, once open streams finish.
+    let mut serving = serving;
+    tokio::select! {
+        _ = &mut serving => {}
+        () = async { shutdown_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+            serving.abort();
+        }
+    }
+    ctx.note("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+fn generate_token() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| color_eyre::eyre::eyre!("no randomness: {e}"))?;
+    Ok(data_encoding::BASE32_NOPAD
+        .encode(&bytes)
+        .to_ascii_lowercase())
+}

@@ -1,0 +1,125 @@
+//! Settings in layers: built-in defaults < config file (TOML) < `PEERSTREAM_*` env < flags.
+//! clap already merges env and flags; this module adds the file and the defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, WrapErr};
+use serde::Deserialize;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+pub const DEFAULT_CACHE_DIR: &str = "./temp";
+
+/// The config file. Unknown keys are errors, so typos do not pass silently.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub cache_dir: Option<PathBuf>,
+    pub color: Option<ColorChoice>,
+    #[serde(default)]
+    pub serve: ServeSection,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSection {
+    pub bind: Option<SocketAddr>,
+    pub token: Option<String>,
+    pub p2p: Option<bool>,
+}
+
+/// The settings every command shares, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub cache_dir: PathBuf,
+    pub color: ColorChoice,
+    /// Where the file layer came from, if any file was read.
+    pub config_path: Option<PathBuf>,
+    pub file: FileConfig,
+}
+
+impl Settings {
+    pub fn resolve(global: &GlobalArgs) -> Result<Settings> {
+        let (file, config_path) = match &global.config {
+            Some(path) => (read_file(path)?, Some(path.clone())),
+            None => match default_config_path().filter(|p| p.is_file()) {
+                Some(path) => (read_file(&path)?, Some(path)),
+                None => (FileConfig::default(), None),
+            },
+        };
+        let cache_dir = global
+            .cache_dir
+            .clone()
+            .or_else(|| file.cache_dir.clone())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CACHE_DIR));
+        let color = global.color.or(file.color).unwrap_or(ColorChoice::Auto);
+        Ok(Settings {
+            cache_dir,
+            color,
+            config_path,
+            file,
+        })
+    }
+}
+
+/// `<platform config folder>/peerstream/config.toml`, e.g. `~/.config/peerstream/config.toml`.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "peerstream").map(|d| d.config_dir().join("config.toml"))
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .wrap_err_with(|| format!("reading config file {}", path.display()))?;
+    toml::from_str(&text).wrap_err_with(|| format!("in config file {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn global(config: &Path) -> GlobalArgs {
+        GlobalArgs {
+            cache_dir: None,
+            config: Some(config.to_path_buf()),
+            verbose: 0,
+            quiet: false,
+            color: None,
+        }
+    }
+
+    #[test]
+    fn file_layer_sits_below_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "cache_dir = \"/srv/cache\"\ncolor = \"never\"\n[serve]\nbind = \"127.0.0.1:9000\"\n",
+        )
+        .unwrap();
+        let settings = Settings::resolve(&global(&path)).unwrap();
+        assert_eq!(settings.cache_dir, PathBuf::from("/srv/cache"));
+        assert_eq!(settings.color, ColorChoice::Never);
+        assert_eq!(
+            settings.file.serve.bind,
+            Some("127.0.0.1:9000".parse().unwrap())
+        );
+
+        let mut flags = global(&path);
+        flags.cache_dir = Some(PathBuf::from("/flag"));
+        assert_eq!(
+            Settings::resolve(&flags).unwrap().cache_dir,
+            PathBuf::from("/flag")
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "cache_dri = \"x\"\n").unwrap();
+        let err = format!("{:?}", Settings::resolve(&global(&path)).unwrap_err());
+        assert!(err.contains("cache_dri"), "{err}");
+        assert!(err.contains("c.toml"), "{err}");
+    }
+}

@@ -1,0 +1,181 @@
+//! Routes: `GET|HEAD /stream/proxy/:infoHash`, `GET /api/cache`, `GET /health`.
+//! Every failure is a JSON error; nothing a client sends can cause a 500 or a panic.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::http::header::HeaderMap;
+use warp::http::{Method, StatusCode};
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use super::AppState;
+use super::error::ApiError;
+use super::respond::serve_source;
+use crate::cache::CacheListing;
+use crate::pipeline::ResolveError;
+use crate::target::InfoHash;
+
+pub fn all(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static {
+    let with_state = {
+        let state = state.clone();
+        warp::any().map(move || state.clone())
+    };
+    let authorised = authorised(state.clone());
+
+    let stream = warp::path!("stream" / "proxy" / String)
+        .and(warp::get().or(warp::head()).unify())
+        .and(warp::method())
+        .and(warp::header::headers_cloned())
+        .and(with_state.clone())
+        .then(stream_handler);
+
+    let cache = warp::path!("api" / "cache")
+        .and(warp::get())
+        .and(with_state.clone())
+        .then(cache_handler);
+
+    let health = warp::path!("health").and(warp::get()).map(|| {
+        warp::reply::json(&serde_json::json!({
+            "status": "ok",
+            "version": env!("CARGO_PKG_VERSION"),
+        }))
+        .into_response()
+    });
+
+    authorised
+        .and(stream.or(cache).unify().or(health).unify())
+        .recover(handle_rejection)
+        .unify()
+        .map(|mut response: Response| {
+            // Nothing here is meant to be framed or sniffed into another type.
+            response.headers_mut().insert(
+                "x-content-type-options",
+                warp::http::HeaderValue::from_static("nosniff"),
+            );
+            response
+        })
+}
+
+#[derive(Debug)]
+struct Unauthorised;
+impl warp::reject::Reject for Unauthorised {}
+
+/// When a token is configured, requests must carry it as `?token=` or `Authorization: Bearer`.
+fn authorised(state: Arc<AppState>) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::header::optional::<String>("authorization")
+        .and(
+            warp::query::<HashMap<String, String>>()
+                .or_else(|_| async { Ok::<_, Rejection>((HashMap::new(),)) }),
+        )
+        .and_then(
+            move |bearer: Option<String>, query: HashMap<String, String>| {
+                let state = state.clone();
+                async move {
+                    let Some(expected) = state.token.as_deref() else {
+                        return Ok(());
+                    };
+                    let given = bearer
+                        .as_deref()
+                        .and_then(|b| b.strip_prefix("Bearer "))
+                        .or(query.get("token").map(String::as_str));
+                    if given == Some(expected) {
+                        Ok(())
+                    } else {
+                        Err(warp::reject::custom(Unauthorised))
+                    }
+                }
+            },
+        )
+        .untuple_one()
+}
+
+async fn stream_handler(
+    hash: String,
+    method: Method,
+    headers: HeaderMap,
+    state: Arc<AppState>,
+) -> Response {
+    let info_hash: InfoHash = match hash.parse() {
+        Ok(h) => h,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, "invalid_hash", e.to_string())
+                .into_response();
+        }
+    };
+    let pipeline = state.pipeline.clone();
+    let resolved = tokio::task::spawn_blocking(move || pipeline.resolve(&info_hash)).await;
+    let source = match resolved {
+        Ok(Ok(source)) => source,
+        Ok(Err(e)) => return resolve_error(e).into_response(),
+        Err(e) => {
+            tracing::error!("cache lookup task failed: {e}");
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "cache lookup failed",
+            )
+            .into_response();
+        }
+    };
+    tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
+    serve_source(&source, &method, &headers).await
+}
+
+fn resolve_error(e: ResolveError) -> ApiError {
+    match e {
+        ResolveError::NotFound { .. } => {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+        }
+        ResolveError::P2pUnavailable { .. } => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "p2p_unavailable",
+            e.to_string(),
+        ),
+    }
+}
+
+async fn cache_handler(state: Arc<AppState>) -> Response {
+    let cache = state.pipeline.cache().clone();
+    match tokio::task::spawn_blocking(move || CacheListing::of(&cache)).await {
+        Ok(listing) => warp::reply::json(&listing).into_response(),
+        Err(e) => {
+            tracing::error!("cache listing task failed: {e}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "cache listing failed",
+            )
+            .into_response()
+        }
+    }
+}
+
+async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> {
+    let error = if rejection.find::<Unauthorised>().is_some() {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorised",
+            "this server needs its access token (?token= or Authorization: Bearer)",
+        )
+    } else if rejection.is_not_found() {
+        ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint")
+    } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this endpoint answers GET (and HEAD for streams)",
+        )
+    } else {
+        tracing::debug!("unhandled rejection: {rejection:?}");
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the request could not be understood",
+        )
+    };
+    Ok(error.into_response())
+}

@@ -1,0 +1,14 @@
+//! peerstream: play torrents by info-hash like a video link.
+//!
+//! The core (`target`, `pipeline`, `cache`, `mock`, `http`) knows nothing of the terminal;
+//! `cli` and `commands` are the command-line face over it.
+
+pub mod cache;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exit;
+pub mod http;
+pub mod mock;
+pub mod pipeline;
+pub mod target;

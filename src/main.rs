@@ -1,0 +1,97 @@
+//! Entry point: parse the command line, install error and log handlers, dispatch, and turn the
+//! outcome into an exit code.
+
+use std::io::IsTerminal;
+
+use clap::Parser;
+use peerstream::cli::{Cli, ColorChoice};
+use peerstream::config::Settings;
+use peerstream::exit::{CliError, ExitCode};
+use peerstream::target::TargetError;
+
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return std::process::ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let code = match run(cli) {
+        Ok(()) => ExitCode::Ok,
+        Err(report) => report_error(&report),
+    };
+    std::process::ExitCode::from(code.code() as u8)
+}
+
+fn run(cli: Cli) -> color_eyre::Result<()> {
+    let settings = Settings::resolve(&cli.global)?;
+    let color = use_color(settings.color);
+    install_handlers(color, cli.global.verbose, cli.global.quiet)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(peerstream::commands::run(cli, settings))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+fn install_handlers(color: bool, verbose: u8, quiet: bool) -> color_eyre::Result<()> {
+    let theme = if color {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .display_env_section(false)
+        .display_location_section(verbose > 0)
+        .install()?;
+    let default_level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "peerstream=info,warn",
+        (false, 1) => "peerstream=debug,info",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .init();
+    Ok(())
+}
+
+/// Prints the error on stderr and picks the exit code.
+fn report_error(report: &color_eyre::Report) -> ExitCode {
+    let broken_pipe = report.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        // The reader went away (`peerstream cache ls | head`): not an error worth a word.
+        return ExitCode::Ok;
+    }
+    if let Some(e) = report.downcast_ref::<CliError>() {
+        eprintln!("error: {}", e.message);
+        if let Some(hint) = &e.hint {
+            eprintln!("hint: {hint}");
+        }
+        return e.code;
+    }
+    eprintln!("error: {report:?}");
+    if report.downcast_ref::<TargetError>().is_some() {
+        return ExitCode::Usage;
+    }
+    ExitCode::Error
+}
