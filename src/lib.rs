@@ -10,5 +10,6 @@ pub mod config;
 pub mod exit;
 pub mod http;
 pub mod mock;
+pub mod nat;
 pub mod pipeline;
 pub mod target;
