@@ -74,9 +74,11 @@ fn install_handlers(color: bool, verbose: u8, quiet: bool) -> color_eyre::Result
 /// Prints the error on stderr and picks the exit code.
 fn report_error(report: &color_eyre::Report) -> ExitCode {
     let broken_pipe = report.chain().any(|cause| {
-        cause
+        let kind = cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .map(std::io::Error::kind)
+            .or_else(|| cause.downcast_ref::<serde_json::Error>()?.io_error_kind());
+        kind == Some(std::io::ErrorKind::BrokenPipe)
     });
     if broken_pipe {
         // The reader went away (`peerstream cache ls | head`): not an error worth a word.
