@@ -3,11 +3,13 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
 use serde::Deserialize;
 
-use crate::cli::{ColorChoice, GlobalArgs};
+use crate::cli::{ColorChoice, GlobalArgs, P2pArgs};
+use crate::p2p::P2pOptions;
 
 pub const DEFAULT_CACHE_DIR: &str = "./temp";
 
@@ -19,6 +21,21 @@ pub struct FileConfig {
     pub color: Option<ColorChoice>,
     #[serde(default)]
     pub serve: ServeSection,
+    #[serde(default)]
+    pub p2p: P2pSection,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct P2pSection {
+    pub listen_port: Option<u16>,
+    pub dht: Option<bool>,
+    pub dht_bootstrap: Option<Vec<String>>,
+    pub trackers: Option<Vec<String>>,
+    pub lsd: Option<bool>,
+    pub peers: Option<Vec<SocketAddr>>,
+    pub metadata_timeout_secs: Option<u64>,
+    pub stall_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -60,6 +77,55 @@ impl Settings {
             config_path,
             file,
         })
+    }
+}
+
+/// Flags and env over the `[p2p]` section over the built-in defaults.
+pub fn p2p_options(args: &P2pArgs, file: &P2pSection) -> P2pOptions {
+    let defaults = P2pOptions::default();
+    let list = |flag: &Vec<String>, file: &Option<Vec<String>>, default: Vec<String>| {
+        if flag.is_empty() {
+            file.clone().unwrap_or(default)
+        } else {
+            flag.clone()
+        }
+    };
+    let secs = |flag: Option<u64>, file: Option<u64>, default: Duration| {
+        flag.or(file).map_or(default, Duration::from_secs)
+    };
+    P2pOptions {
+        listen_port: args
+            .port
+            .or(file.listen_port)
+            .unwrap_or(defaults.listen_port),
+        dht: !args.no_dht && file.dht.unwrap_or(defaults.dht),
+        dht_bootstrap: list(
+            &args.dht_bootstrap,
+            &file.dht_bootstrap,
+            defaults.dht_bootstrap,
+        ),
+        trackers: if args.no_trackers {
+            Vec::new()
+        } else {
+            list(&args.trackers, &file.trackers, defaults.trackers)
+        },
+        lsd: file.lsd.unwrap_or(defaults.lsd),
+        peers: if args.peers.is_empty() {
+            file.peers.clone().unwrap_or_default()
+        } else {
+            args.peers.clone()
+        },
+        metadata_timeout: secs(
+            args.metadata_timeout,
+            file.metadata_timeout_secs,
+            defaults.metadata_timeout,
+        ),
+        stall_timeout: secs(
+            args.stall_timeout,
+            file.stall_timeout_secs,
+            defaults.stall_timeout,
+        ),
+        announce_port: None,
     }
 }
 

@@ -20,6 +20,12 @@ pub enum ExitCode {
     NoPeers = 6,
     /// The network needed for the command is unreachable.
     NetworkUnreachable = 7,
+    /// `nat detect`: no STUN server could be resolved, reached or gave a usable answer.
+    NoStunServer = 8,
+    /// `nat detect`: requests went out and no STUN server answered at all (UDP Blocked).
+    UdpBlocked = 9,
+    /// Stopped by Ctrl-C (128 + SIGINT); a download stays resumable.
+    Interrupted = 130,
 }
 
 impl ExitCode {

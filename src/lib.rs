@@ -11,5 +11,6 @@ pub mod exit;
 pub mod http;
 pub mod mock;
 pub mod nat;
+pub mod p2p;
 pub mod pipeline;
 pub mod target;

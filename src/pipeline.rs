@@ -11,9 +11,14 @@ use futures_util::Stream;
 use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
 use crate::cache::{Cache, CacheEntry};
 use crate::mock;
-use crate::target::InfoHash;
+use crate::p2p::{Engine, FileChoice, P2pError, P2pOptions, SwarmTorrent};
+use crate::target::{InfoHash, Target};
 
 /// Size of each chunk read from disk and handed to a client: large enough for loopback
 /// throughput, small enough that memory per connection stays bounded.
@@ -24,8 +29,15 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send + Sync
 /// Where the bytes for a request come from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    Mock { info_hash: InfoHash },
+    Mock {
+        info_hash: InfoHash,
+    },
     Cached(CacheEntry),
+    /// A file of a torrent that is still downloading.
+    Swarm {
+        torrent: Arc<SwarmTorrent>,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +45,17 @@ pub enum Source {
 pub enum SourceKind {
     Mock,
     Cache,
+    Swarm,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Mock => "mock",
+            SourceKind::Cache => "cache",
+            SourceKind::Swarm => "swarm",
+        }
+    }
 }
 
 impl Source {
@@ -40,6 +63,7 @@ impl Source {
         match self {
             Source::Mock { .. } => SourceKind::Mock,
             Source::Cached(_) => SourceKind::Cache,
+            Source::Swarm { .. } => SourceKind::Swarm,
         }
     }
 
@@ -47,6 +71,7 @@ impl Source {
         match self {
             Source::Mock { .. } => mock::MOCK_MP4.len() as u64,
             Source::Cached(entry) => entry.size,
+            Source::Swarm { torrent, index } => torrent.file(*index).map_or(0, |f| f.len),
         }
     }
 
@@ -58,13 +83,20 @@ impl Source {
         match self {
             Source::Mock { .. } => mock::MOCK_FILE_NAME.to_owned(),
             Source::Cached(entry) => entry.file_name(),
+            Source::Swarm { torrent, index } => torrent
+                .file(*index)
+                .and_then(|f| f.path.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         }
     }
 
-    pub fn path(&self) -> Option<&PathBuf> {
+    /// Where the file is (or will be) on disk.
+    pub fn path(&self) -> Option<PathBuf> {
         match self {
             Source::Mock { .. } => None,
-            Source::Cached(entry) => Some(&entry.path),
+            Source::Cached(entry) => Some(entry.path.clone()),
+            Source::Swarm { torrent, index } => torrent.path_of(*index),
         }
     }
 
@@ -72,18 +104,23 @@ impl Source {
         match self {
             Source::Mock { .. } => Some(mock::mock_modified()),
             Source::Cached(entry) => entry.modified,
+            Source::Swarm { .. } => None,
         }
     }
 
     /// A strong validator that changes whenever the bytes can have changed (size or mtime).
+    /// A torrent file's bytes are fixed by its info-hash, so that names it.
     pub fn etag(&self) -> String {
+        if let Source::Swarm { torrent, index } = self {
+            return format!("\"bt-{}-{index}-{:x}\"", torrent.info_hash, self.len());
+        }
         let nanos = self
             .last_modified()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
         let tag = match self {
             Source::Mock { .. } => "mock",
-            Source::Cached(_) => "file",
+            _ => "file",
         };
         format!("\"{tag}-{:x}-{nanos:x}\"", self.len())
     }
@@ -111,6 +148,7 @@ impl Source {
                     reader, CHUNK_SIZE,
                 )))
             }
+            Source::Swarm { torrent, index } => torrent.read_range(*index, start, len).await,
         }
     }
 }
@@ -123,55 +161,151 @@ pub enum ResolveError {
         /// Files that matched the hash but failed validation.
         rejected: Vec<CacheEntry>,
     },
-    #[error("{info_hash} is not in the cache, and streaming from the swarm is not available yet")]
-    P2pUnavailable { info_hash: InfoHash },
+    #[error("the torrent has no file number {index}")]
+    NoSuchFile { index: usize },
+    #[error(transparent)]
+    P2p(#[from] P2pError),
+}
+
+/// What a face asks the pipeline for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub target: Target,
+    /// A file index inside the torrent; `None` picks the default file.
+    pub file: Option<usize>,
+}
+
+impl Request {
+    pub fn hash(info_hash: InfoHash) -> Self {
+        Request {
+            target: Target::InfoHash(info_hash),
+            file: None,
+        }
+    }
 }
 
 /// The pipeline shared by every face of the program.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Pipeline {
     cache: Cache,
-    p2p_enabled: bool,
+    /// `None`: P2P is off.
+    p2p: Option<P2pOptions>,
+    engine: OnceCell<Arc<Engine>>,
 }
 
 impl Pipeline {
-    pub fn new(cache: Cache, p2p_enabled: bool) -> Self {
-        Pipeline { cache, p2p_enabled }
+    pub fn new(cache: Cache, p2p: Option<P2pOptions>) -> Self {
+        Pipeline {
+            cache,
+            p2p,
+            engine: OnceCell::new(),
+        }
     }
 
     pub fn cache(&self) -> &Cache {
         &self.cache
     }
 
-    /// Mock, then a valid cache file. Never serves a file that failed validation.
-    /// Blocking: walks the cache folder.
-    pub fn resolve(&self, info_hash: &InfoHash) -> Result<Source, ResolveError> {
-        if info_hash.is_mock() {
-            return Ok(Source::Mock {
-                info_hash: *info_hash,
-            });
+    pub fn p2p_enabled(&self) -> bool {
+        self.p2p.is_some()
+    }
+
+    /// The torrent engine, started on first use so that mock and cached requests never wait
+    /// for it. `None` when P2P is off.
+    pub async fn engine(&self) -> Option<Result<Arc<Engine>, P2pError>> {
+        let options = self.p2p.as_ref()?;
+        let root = self.cache.root().to_path_buf();
+        Some(
+            self.engine
+                .get_or_try_init(|| Engine::start(options.clone(), &root))
+                .await
+                .cloned(),
+        )
+    }
+
+    /// The engine only if it is already running.
+    pub fn running_engine(&self) -> Option<&Arc<Engine>> {
+        self.engine.get()
+    }
+
+    /// Mock, then a valid cache file, then the swarm. Never serves a file that failed
+    /// validation.
+    pub async fn resolve(&self, request: &Request) -> Result<Source, ResolveError> {
+        let info_hash = request.target.info_hash();
+        if let Some(h) = info_hash.filter(InfoHash::is_mock) {
+            return Ok(Source::Mock { info_hash: h });
         }
-        match self.cache.lookup(info_hash) {
-            Ok(entry) => Ok(Source::Cached(entry)),
-            Err(rejected) => {
-                for entry in &rejected {
-                    tracing::warn!(
-                        file = %entry.path.display(),
-                        state = entry.state.label(),
-                        "cached file for {info_hash} not served"
-                    );
-                }
-                if self.p2p_enabled {
-                    Err(ResolveError::P2pUnavailable {
-                        info_hash: *info_hash,
-                    })
-                } else {
-                    Err(ResolveError::NotFound {
-                        info_hash: *info_hash,
-                        rejected,
-                    })
+        if let Some(h) = info_hash {
+            let cache = self.cache.clone();
+            let file = request.file;
+            let looked_up = tokio::task::spawn_blocking(move || lookup(&cache, &h, file))
+                .await
+                .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;
+            match looked_up {
+                Ok(entry) => return Ok(Source::Cached(entry)),
+                Err(rejected) => {
+                    for entry in &rejected {
+                        tracing::debug!(
+                            file = %entry.path.display(),
+                            state = entry.state.label(),
+                            "cached file for {h} not served"
+                        );
+                    }
+                    if self.p2p.is_none() {
+                        return Err(ResolveError::NotFound {
+                            info_hash: h,
+                            rejected,
+                        });
+                    }
                 }
             }
         }
+        let engine = match self.engine().await {
+            Some(engine) => engine?,
+            None => {
+                // Only a .torrent target has no hash up front; P2P is needed to read it.
+                return Err(P2pError::NoSuchFile("P2P is off".to_owned()).into());
+            }
+        };
+        let choice = request.file.map_or(FileChoice::Default, FileChoice::Index);
+        let torrent = engine
+            .open(&request.target, &FileChoice::Default, false)
+            .await?;
+        let index = match request.file {
+            None => torrent.default_file,
+            Some(i) if torrent.file(i).is_some() => i,
+            Some(index) => return Err(ResolveError::NoSuchFile { index }),
+        };
+        torrent.want(&engine, false, &choice).await?;
+        Ok(Source::Swarm { torrent, index })
+    }
+}
+
+/// A complete cached file for the hash: the default (largest valid) one, or, with a file
+/// index, that file of the torrent as its stored metadata lays it out.
+fn lookup(
+    cache: &Cache,
+    info_hash: &InfoHash,
+    file: Option<usize>,
+) -> Result<CacheEntry, Vec<CacheEntry>> {
+    let Some(index) = file else {
+        return cache.lookup(info_hash);
+    };
+    let folder = cache.root().join(info_hash.to_hex());
+    let wanted = std::fs::read(folder.join(crate::p2p::TORRENT_FILE_NAME))
+        .ok()
+        .and_then(|bytes| crate::p2p::files_of(&bytes).ok())
+        .and_then(|files| files.into_iter().find(|f| f.index == index))
+        .map(|f| folder.join(f.path));
+    let Some(wanted) = wanted else {
+        return Err(Vec::new());
+    };
+    let entries = cache.entries(info_hash);
+    match entries
+        .iter()
+        .find(|e| e.path.ends_with(&wanted) || wanted.ends_with(&e.file))
+    {
+        Some(entry) if entry.is_complete() => Ok(entry.clone()),
+        _ => Err(entries),
     }
 }

@@ -107,6 +107,11 @@ impl Cache {
         }
     }
 
+    /// Every file in the cache that belongs to `hash`, valid or not.
+    pub fn entries(&self, hash: &InfoHash) -> Vec<CacheEntry> {
+        self.entries_for(Some(hash))
+    }
+
     /// Every file in the cache whose path names an info-hash.
     pub fn list(&self) -> Vec<CacheEntry> {
         let mut entries = self.entries_for(None);

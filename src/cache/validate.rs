@@ -19,7 +19,8 @@ pub const VIDEO_EXTENSIONS: &[&str] = &[
 /// File names that mean "still downloading", whatever tool wrote them.
 const PARTIAL_SUFFIXES: &[&str] = &[".part", ".partial", ".!qb", ".crdownload", ".aria2"];
 
-/// A marker file in a download folder: everything below it is partial.
+/// A marker file in a download folder. Empty: everything below it is partial. Otherwise it
+/// lists, one per line, the paths (relative to its folder) of the files still incomplete.
 pub const PARTIAL_MARKER: &str = ".peerstream-partial";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,7 +112,42 @@ pub fn is_marked_partial(path: &Path, cache_root: &Path) -> bool {
     path.ancestors()
         .skip(1)
         .take_while(|dir| dir.starts_with(cache_root))
-        .any(|dir| dir.join(PARTIAL_MARKER).exists())
+        .any(|dir| marker_covers(dir, path))
+}
+
+fn marker_covers(dir: &Path, path: &Path) -> bool {
+    let marker = dir.join(PARTIAL_MARKER);
+    let Ok(text) = std::fs::read_to_string(&marker) else {
+        // Present but unreadable counts as partial; absent does not.
+        return marker.exists();
+    };
+    let Ok(relative) = path.strip_prefix(dir) else {
+        return true;
+    };
+    let listed: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    listed.is_empty() || listed.iter().any(|l| Path::new(l) == relative)
+}
+
+/// Marks `files` (relative to `dir`) as still downloading.
+pub fn write_partial_marker(dir: &Path, files: &[std::path::PathBuf]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut text = String::new();
+    for f in files {
+        text.push_str(&f.to_string_lossy());
+        text.push('\n');
+    }
+    if text.is_empty() {
+        return remove_partial_marker(dir);
+    }
+    std::fs::write(dir.join(PARTIAL_MARKER), text)
+}
+
+/// Clears the partial mark of `dir` altogether.
+pub fn remove_partial_marker(dir: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(dir.join(PARTIAL_MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// Checks one file already known to lie inside the cache folder.
@@ -244,6 +280,14 @@ mod tests {
         std::fs::write(sub.join(PARTIAL_MARKER), b"").unwrap();
         let inner = write(&sub, "g.mp4", MP4_HEAD, big);
         assert_eq!(check_file(&inner, root).0, FileState::Partial);
+
+        // A marker that lists files covers only those.
+        let done = write(&sub, "h.mp4", MP4_HEAD, big);
+        write_partial_marker(&sub, &["g.mp4".into()]).unwrap();
+        assert_eq!(check_file(&inner, root).0, FileState::Partial);
+        assert_eq!(check_file(&done, root).0, FileState::Complete);
+        write_partial_marker(&sub, &[]).unwrap();
+        assert_eq!(check_file(&inner, root).0, FileState::Complete);
 
         assert!(matches!(
             check_file(root, root).0,

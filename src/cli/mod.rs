@@ -106,10 +106,77 @@ pub struct CacheVerifyArgs {
     pub json: bool,
 }
 
+/// How to reach the swarm; shared by `fetch` and `serve`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct P2pArgs {
+    /// Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]
+    #[arg(long, env = "PEERSTREAM_PORT", value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Do not use the DHT to find peers
+    #[arg(long, env = "PEERSTREAM_NO_DHT")]
+    pub no_dht: bool,
+
+    /// DHT bootstrap node (repeatable) [default: librqbit's list]
+    #[arg(
+        long,
+        env = "PEERSTREAM_DHT_BOOTSTRAP",
+        value_name = "HOST:PORT",
+        value_delimiter = ','
+    )]
+    pub dht_bootstrap: Vec<String>,
+
+    /// Tracker announce URL (repeatable); replaces the built-in list
+    #[arg(
+        long = "tracker",
+        env = "PEERSTREAM_TRACKERS",
+        value_name = "URL",
+        value_delimiter = ','
+    )]
+    pub trackers: Vec<String>,
+
+    /// Use no tracker at all (only the DHT and --peer)
+    #[arg(long, env = "PEERSTREAM_NO_TRACKERS", conflicts_with = "trackers")]
+    pub no_trackers: bool,
+
+    /// A peer to connect to at once (repeatable)
+    #[arg(
+        long = "peer",
+        env = "PEERSTREAM_PEERS",
+        value_name = "HOST:PORT",
+        value_delimiter = ','
+    )]
+    pub peers: Vec<std::net::SocketAddr>,
+
+    /// Seconds to wait for the torrent's metadata [default: 60]
+    #[arg(long, env = "PEERSTREAM_METADATA_TIMEOUT", value_name = "SECS")]
+    pub metadata_timeout: Option<u64>,
+
+    /// Seconds without data after which a stream or download counts as stalled [default: 30]
+    #[arg(long, env = "PEERSTREAM_STALL_TIMEOUT", value_name = "SECS")]
+    pub stall_timeout: Option<u64>,
+}
+
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// Info-hash (40-hex or 32-base32), magnet URI, or path of a .torrent file
     pub target: String,
+
+    /// Which file: its index or name [default: the largest video]
+    #[arg(
+        long,
+        env = "PEERSTREAM_FILE",
+        value_name = "INDEX|NAME",
+        conflicts_with = "all"
+    )]
+    pub file: Option<String>,
+
+    /// Download every file of the torrent
+    #[arg(long)]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub p2p: P2pArgs,
 
     /// Print one JSON record on stdout
     #[arg(long, env = "PEERSTREAM_JSON", conflicts_with_all = ["print_path", "stdout"])]
@@ -138,4 +205,7 @@ pub struct ServeArgs {
     /// Serve only mock and cached files; unknown hashes get 404
     #[arg(long, env = "PEERSTREAM_NO_P2P")]
     pub no_p2p: bool,
+
+    #[command(flatten)]
+    pub p2p: P2pArgs,
 }

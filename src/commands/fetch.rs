@@ -1,21 +1,31 @@
 //! `fetch`: make a target's file present in the cache and report where it is.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use color_eyre::eyre::{Result, WrapErr};
 use futures_util::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use tokio::io::AsyncWriteExt;
 
-use super::{Context, print_json};
+use super::Context;
 use crate::cache::Cache;
 use crate::cli::FetchArgs;
+use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
 use crate::mock;
-use crate::pipeline::{Pipeline, ResolveError, Source, SourceKind};
+use crate::p2p::{Engine, FileChoice, P2pError, SwarmTorrent, choose_file};
+use crate::pipeline::{Pipeline, SourceKind};
 use crate::target::{InfoHash, Target};
 
+/// How often progress is sampled (and printed as NDJSON, once a second).
+const TICK: Duration = Duration::from_millis(250);
+
 #[derive(Serialize)]
-struct FetchRecord<'a> {
+struct DoneRecord<'a> {
     event: &'static str,
     info_hash: InfoHash,
     path: &'a std::path::Path,
@@ -23,84 +33,294 @@ struct FetchRecord<'a> {
     source: SourceKind,
 }
 
+#[derive(Serialize)]
+struct ProgressRecord {
+    event: &'static str,
+    info_hash: InfoHash,
+    downloaded_bytes: u64,
+    total_bytes: u64,
+    progress: f64,
+    download_bytes_per_second: u64,
+    peers: u32,
+}
+
 pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
     let target =
         Target::parse(&args.target).map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
-    let Some(info_hash) = target.info_hash() else {
-        return Err(CliError::not_available("fetching from a .torrent file").into());
-    };
     let cache = Cache::new(&ctx.settings.cache_dir);
-    let source = if info_hash.is_mock() {
+    let choice: FileChoice = match &args.file {
+        Some(text) => text.parse().unwrap_or_default(),
+        None => FileChoice::Default,
+    };
+    let simple = !args.all && choice == FileChoice::Default;
+
+    if let Some(hash) = target.info_hash().filter(InfoHash::is_mock) {
         // Materialised like a finished download, so `--print-path` and players get a file.
-        write_mock_into_cache(&cache, &info_hash)?;
-        let entry = cache.lookup(&info_hash).map_err(|_| {
-            CliError::new(
-                ExitCode::Error,
-                format!("{info_hash} could not be read back from the cache"),
-            )
-        })?;
-        Source::Cached(entry)
-    } else {
-        match Pipeline::new(cache.clone(), true).resolve(&info_hash) {
-            Ok(source) => source,
-            Err(ResolveError::P2pUnavailable { .. } | ResolveError::NotFound { .. }) => {
-                return Err(CliError::not_available("downloading from the swarm")
-                    .with_hint(format!(
-                        "{info_hash} is not in {}; only cached and mock hashes can be fetched in this version",
-                        cache.root().display()
-                    ))
-                    .into());
-            }
+        let path = write_mock_into_cache(&cache, &hash)?;
+        let size = mock::MOCK_MP4.len() as u64;
+        return report(ctx, args, hash, &[path], size, SourceKind::Mock).await;
+    }
+    if simple
+        && let Some(hash) = target.info_hash()
+        && let Ok(entry) = cache.lookup(&hash)
+    {
+        return report(
+            ctx,
+            args,
+            hash,
+            &[entry.path.clone()],
+            entry.size,
+            SourceKind::Cache,
+        )
+        .await;
+    }
+
+    let options = p2p_options(&args.p2p, &ctx.settings.file.p2p);
+    let stall_timeout = options.stall_timeout;
+    let pipeline = Pipeline::new(cache.clone(), Some(options));
+    let engine = match pipeline.engine().await {
+        Some(engine) => engine.map_err(p2p_error)?,
+        None => return Err(CliError::new(ExitCode::Error, "P2P is off").into()),
+    };
+    ctx.note(format!("looking for peers of {}", args.target));
+    let torrent = tokio::select! {
+        opened = engine.open(&target, &choice, args.all) => opened.map_err(p2p_error)?,
+        _ = tokio::signal::ctrl_c() => return Err(interrupted(&engine).await),
+    };
+    let primary = match &choice {
+        FileChoice::Default => torrent.default_file,
+        other => choose_file(&torrent.files, other).unwrap_or(torrent.default_file),
+    };
+    let selected = torrent.selected();
+    let outcome = tokio::select! {
+        done = download(ctx, args, &torrent, &selected, primary, stall_timeout) => done,
+        _ = tokio::signal::ctrl_c() => Err(interrupted(&engine).await),
+    };
+    if let Err(e) = torrent.update_partial_marker() {
+        tracing::warn!("updating the cache marker: {e}");
+    }
+    engine.stop().await;
+    outcome?;
+
+    let paths: Vec<PathBuf> = selected
+        .iter()
+        .filter_map(|i| torrent.path_of(*i))
+        .collect();
+    let primary_path = torrent
+        .path_of(primary)
+        .ok_or_else(|| CliError::new(ExitCode::Error, "the chosen file has no path"))?;
+    // The file players want comes first.
+    let mut ordered = vec![primary_path.clone()];
+    ordered.extend(paths.into_iter().filter(|p| *p != primary_path));
+    let size = torrent.file(primary).map_or(0, |f| f.len);
+    report(
+        ctx,
+        args,
+        torrent.info_hash,
+        &ordered,
+        size,
+        SourceKind::Swarm,
+    )
+    .await
+}
+
+/// Downloads the selected files, showing progress; with `--stdout`, the primary file's bytes
+/// are written in order while they arrive.
+async fn download(
+    ctx: &Context,
+    args: &FetchArgs,
+    torrent: &Arc<SwarmTorrent>,
+    selected: &[usize],
+    primary: usize,
+    stall_timeout: Duration,
+) -> Result<()> {
+    let total: u64 = selected
+        .iter()
+        .filter_map(|i| torrent.file(*i))
+        .map(|f| f.len)
+        .sum();
+    let bar = progress_bar(ctx, args, total, &torrent.name);
+    let piping = args.stdout.then(|| {
+        let torrent = torrent.clone();
+        let len = torrent.file(primary).map_or(0, |f| f.len);
+        tokio::spawn(async move { pipe_to_stdout(&torrent, primary, len).await })
+    });
+
+    let mut last_bytes = 0;
+    let mut last_change = Instant::now();
+    let mut last_json = Instant::now() - Duration::from_secs(1);
+    let mut ticker = tokio::time::interval(TICK);
+    loop {
+        ticker.tick().await;
+        let done_bytes: u64 = selected.iter().map(|i| torrent.file_progress(*i)).sum();
+        let status = torrent.status();
+        if let Some(bar) = &bar {
+            bar.set_position(done_bytes);
+            bar.set_message(format!("{} peer(s)", status.peers));
         }
-    };
-    let Some(path) = source.path().cloned() else {
-        return Err(CliError::new(ExitCode::Error, "resolved source has no file").into());
-    };
-    let kind = if info_hash.is_mock() {
-        SourceKind::Mock
-    } else {
-        source.kind()
+        if args.json && (last_json.elapsed() >= Duration::from_secs(1) || done_bytes >= total) {
+            last_json = Instant::now();
+            print_ndjson(&ProgressRecord {
+                event: "progress",
+                info_hash: torrent.info_hash,
+                downloaded_bytes: done_bytes,
+                total_bytes: total,
+                progress: if total == 0 {
+                    1.0
+                } else {
+                    done_bytes as f64 / total as f64
+                },
+                download_bytes_per_second: status.download_bytes_per_second,
+                peers: status.peers,
+            })?;
+        }
+        if selected.iter().all(|i| torrent.is_file_complete(*i)) {
+            break;
+        }
+        if done_bytes != last_bytes {
+            last_bytes = done_bytes;
+            last_change = Instant::now();
+        } else if last_change.elapsed() >= stall_timeout {
+            if let Some(bar) = &bar {
+                bar.abandon();
+            }
+            return Err(CliError::new(
+                ExitCode::NoPeers,
+                format!("no data from any peer for {}s", stall_timeout.as_secs()),
+            )
+            .with_hint("run it again later (it resumes), or add peers with --peer / --tracker")
+            .into());
+        }
+    }
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if let Some(piping) = piping {
+        piping.await.wrap_err("writing to stdout")??;
+    }
+    Ok(())
+}
+
+async fn pipe_to_stdout(torrent: &Arc<SwarmTorrent>, index: usize, len: u64) -> Result<()> {
+    let mut body = torrent.read_range(index, 0, len).await?;
+    let mut out = tokio::io::stdout();
+    while let Some(chunk) = body.next().await {
+        out.write_all(&chunk?).await?;
+    }
+    out.flush().await?;
+    Ok(())
+}
+
+fn progress_bar(ctx: &Context, args: &FetchArgs, total: u64, name: &str) -> Option<ProgressBar> {
+    if ctx.quiet || args.json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{prefix} [{bar:30}] {binary_bytes}/{binary_total_bytes} {percent}% {binary_bytes_per_sec} {msg} ETA {eta}",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_prefix(name.to_owned());
+    Some(bar)
+}
+
+async fn report(
+    ctx: &Context,
+    args: &FetchArgs,
+    info_hash: InfoHash,
+    paths: &[PathBuf],
+    size: u64,
+    source: SourceKind,
+) -> Result<()> {
+    let Some(path) = paths.first() else {
+        return Err(CliError::new(ExitCode::Error, "nothing was downloaded").into());
     };
     if args.stdout {
-        let mut body = source.read_range(0, source.len()).await?;
-        let mut out = std::io::stdout().lock();
-        while let Some(chunk) = body.next().await {
-            out.write_all(&chunk?)?;
+        if source != SourceKind::Swarm {
+            // Swarm bytes were piped while downloading; a cached file is copied now.
+            let mut file = tokio::fs::File::open(path)
+                .await
+                .wrap_err_with(|| format!("opening {}", path.display()))?;
+            let mut out = tokio::io::stdout();
+            tokio::io::copy(&mut file, &mut out).await?;
+            out.flush().await?;
         }
-        out.flush()?;
-    } else if args.print_path {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", path.display())?;
-        out.flush()?;
-    } else if args.json {
-        print_json(&FetchRecord {
+        return Ok(());
+    }
+    if args.json {
+        return print_ndjson(&DoneRecord {
             event: "done",
             info_hash,
-            path: &path,
-            size: source.len(),
-            source: kind,
-        })?;
-    } else {
+            path,
+            size,
+            source,
+        });
+    }
+    {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", path.display())?;
+        for p in paths {
+            writeln!(out, "{}", p.display())?;
+            if args.print_path {
+                break;
+            }
+        }
         out.flush()?;
+    }
+    if !args.print_path {
         ctx.note(format!(
-            "{info_hash}: {} in the cache ({})",
-            source.file_name(),
-            humansize::format_size(source.len(), humansize::BINARY)
+            "{info_hash}: {} ({}, from the {})",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            humansize::format_size(size, humansize::BINARY),
+            source.as_str()
         ));
     }
     Ok(())
 }
 
+fn print_ndjson(value: &impl Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn p2p_error(e: P2pError) -> color_eyre::Report {
+    let code = match e {
+        P2pError::MetadataTimeout { .. } | P2pError::NoPeerSource(_) => ExitCode::NoPeers,
+        _ => ExitCode::Error,
+    };
+    let hint = match code {
+        ExitCode::NoPeers => {
+            "check the hash, raise --metadata-timeout, or add peers with --peer / --tracker"
+        }
+        _ => "run with -v for details",
+    };
+    CliError::new(code, e.to_string()).with_hint(hint).into()
+}
+
+/// Ctrl-C: stop the engine so everything on disk stays resumable.
+async fn interrupted(engine: &Engine) -> color_eyre::Report {
+    engine.stop().await;
+    CliError::new(
+        ExitCode::Interrupted,
+        "interrupted; run the same command again to resume",
+    )
+    .into()
+}
+
 /// Writes the embedded video as `<cache>/peerstream-mock-<hash>.mp4`, atomically.
-fn write_mock_into_cache(cache: &Cache, info_hash: &InfoHash) -> Result<()> {
+fn write_mock_into_cache(cache: &Cache, info_hash: &InfoHash) -> Result<PathBuf> {
     let root = cache.root();
     std::fs::create_dir_all(root)
         .wrap_err_with(|| format!("creating the cache folder {}", root.display()))?;
     let path = root.join(mock::mock_file_name_for(info_hash));
     if path.is_file() {
-        return Ok(());
+        return Ok(path);
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".peerstream-")
@@ -109,5 +329,5 @@ fn write_mock_into_cache(cache: &Cache, info_hash: &InfoHash) -> Result<()> {
     tmp.write_all(mock::MOCK_MP4)?;
     tmp.persist(&path)
         .wrap_err_with(|| format!("saving {}", path.display()))?;
-    Ok(())
+    Ok(path)
 }

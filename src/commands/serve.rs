@@ -9,6 +9,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use super::Context;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
+use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::pipeline::Pipeline;
@@ -37,8 +38,9 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     let cache_dir = &ctx.settings.cache_dir;
     std::fs::create_dir_all(cache_dir)
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
+    let p2p = p2p_enabled.then(|| p2p_options(&args.p2p, &ctx.settings.file.p2p));
     let state = AppState {
-        pipeline: Pipeline::new(Cache::new(cache_dir), p2p_enabled),
+        pipeline: Pipeline::new(Cache::new(cache_dir), p2p),
         token: token.clone(),
     };
 

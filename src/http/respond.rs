@@ -71,7 +71,7 @@ pub async fn serve_source(source: &Source, method: &Method, headers: &HeaderMap)
                 return ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "read_failed",
-                    "the cached file could not be read",
+                    format!("{} could not be read", source.file_name()),
                 )
                 .into_response();
             }
@@ -95,11 +95,10 @@ pub async fn serve_source(source: &Source, method: &Method, headers: &HeaderMap)
         &content_disposition(&source.file_name()),
     );
     add_validators(headers, &etag, last_modified);
-    let kind = match source.kind() {
-        crate::pipeline::SourceKind::Mock => "mock",
-        crate::pipeline::SourceKind::Cache => "cache",
-    };
-    headers.insert("x-peerstream-source", HeaderValue::from_static(kind));
+    headers.insert(
+        "x-peerstream-source",
+        HeaderValue::from_static(source.kind().as_str()),
+    );
     response
 }
 

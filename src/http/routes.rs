@@ -14,8 +14,9 @@ use super::AppState;
 use super::error::ApiError;
 use super::respond::serve_source;
 use crate::cache::CacheListing;
-use crate::pipeline::ResolveError;
-use crate::target::InfoHash;
+use crate::p2p::P2pError;
+use crate::pipeline::{Request, ResolveError};
+use crate::target::{InfoHash, Target};
 
 pub fn all(
     state: Arc<AppState>,
@@ -26,12 +27,30 @@ pub fn all(
     };
     let authorised = authorised(state.clone());
 
+    let get_or_head = || warp::get().or(warp::head()).unify();
     let stream = warp::path!("stream" / "proxy" / String)
-        .and(warp::get().or(warp::head()).unify())
+        .map(|hash| (hash, None))
+        .or(warp::path!("stream" / "proxy" / String / String)
+            .map(|hash, index| (hash, Some(index))))
+        .unify()
+        .untuple_one()
+        .and(get_or_head())
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(with_state.clone())
         .then(stream_handler);
+
+    let torrents = warp::path!("api" / "torrents")
+        .and(warp::get())
+        .and(with_state.clone())
+        .map(|state: Arc<AppState>| {
+            let statuses = state
+                .pipeline
+                .running_engine()
+                .map(|e| e.statuses())
+                .unwrap_or_default();
+            warp::reply::json(&serde_json::json!({ "torrents": statuses })).into_response()
+        });
 
     let cache = warp::path!("api" / "cache")
         .and(warp::get())
@@ -47,7 +66,15 @@ pub fn all(
     });
 
     authorised
-        .and(stream.or(cache).unify().or(health).unify())
+        .and(
+            stream
+                .or(cache)
+                .unify()
+                .or(torrents)
+                .unify()
+                .or(health)
+                .unify(),
+        )
         .recover(handle_rejection)
         .unify()
         .map(|mut response: Response| {
@@ -95,6 +122,7 @@ fn authorised(state: Arc<AppState>) -> impl Filter<Extract = (), Error = Rejecti
 
 async fn stream_handler(
     hash: String,
+    index: Option<String>,
     method: Method,
     headers: HeaderMap,
     state: Arc<AppState>,
@@ -106,36 +134,46 @@ async fn stream_handler(
                 .into_response();
         }
     };
-    let pipeline = state.pipeline.clone();
-    let resolved = tokio::task::spawn_blocking(move || pipeline.resolve(&info_hash)).await;
-    let source = match resolved {
-        Ok(Ok(source)) => source,
-        Ok(Err(e)) => return resolve_error(e).into_response(),
-        Err(e) => {
-            tracing::error!("cache lookup task failed: {e}");
+    let file = match index.map(|i| i.parse::<usize>()) {
+        None => None,
+        Some(Ok(i)) => Some(i),
+        Some(Err(_)) => {
             return ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "cache lookup failed",
+                StatusCode::BAD_REQUEST,
+                "invalid_file_index",
+                "the file index must be a number",
             )
             .into_response();
         }
+    };
+    let request = Request {
+        target: Target::InfoHash(info_hash),
+        file,
+    };
+    let source = match state.pipeline.resolve(&request).await {
+        Ok(source) => source,
+        Err(e) => return resolve_error(e).into_response(),
     };
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
     serve_source(&source, &method, &headers).await
 }
 
 fn resolve_error(e: ResolveError) -> ApiError {
-    match e {
-        ResolveError::NotFound { .. } => {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+    let message = e.to_string();
+    let (status, code) = match &e {
+        ResolveError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+        ResolveError::NoSuchFile { .. } | ResolveError::P2p(P2pError::NoSuchFile(_)) => {
+            (StatusCode::NOT_FOUND, "no_such_file")
         }
-        ResolveError::P2pUnavailable { .. } => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "p2p_unavailable",
-            e.to_string(),
-        ),
-    }
+        ResolveError::P2p(P2pError::MetadataTimeout { .. } | P2pError::NoPeerSource(_)) => {
+            (StatusCode::GATEWAY_TIMEOUT, "no_peers")
+        }
+        ResolveError::P2p(_) => {
+            tracing::warn!("P2P: {message}");
+            (StatusCode::BAD_GATEWAY, "p2p_error")
+        }
+    };
+    ApiError::new(status, code, message)
 }
 
 async fn cache_handler(state: Arc<AppState>) -> Response {

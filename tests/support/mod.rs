@@ -7,6 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+pub mod swarm;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_peerstream");
 pub const MOCK_HASH: &str = "0000000000000000000000000000000000000000";
 pub const HASH: &str = "5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d1e0f5a4b";

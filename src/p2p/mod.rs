@@ -1,0 +1,601 @@
+//! The swarm: the only module that talks to librqbit.
+//!
+//! One [`Engine`] (a librqbit session) per process. Torrents download into
+//! `<cache>/<info-hash>/`, with the .torrent metadata kept beside them as `.peerstream.torrent`
+//! and a `.peerstream-partial` marker listing the files that are not complete yet, so the cache
+//! never serves a partial file and a restart resumes from what is already verified.
+
+mod select;
+mod stream;
+pub mod verify;
+
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use librqbit::{
+    AddTorrent, AddTorrentOptions, AddTorrentResponse, DhtSessionConfig, ListenerMode,
+    ListenerOptions, ManagedTorrent, Session, SessionOptions, TorrentStatsState,
+};
+use serde::Serialize;
+use tokio::sync::OnceCell;
+
+use crate::cache::validate::write_partial_marker;
+use crate::target::{InfoHash, Target};
+pub use select::{FileChoice, TorrentFile, choose_file, video_files};
+
+/// Name of the stored metadata beside a torrent's files.
+pub const TORRENT_FILE_NAME: &str = ".peerstream.torrent";
+pub const DEFAULT_LISTEN_PORT: u16 = 6881;
+/// Ports tried after the configured one when it is taken.
+pub const LISTEN_PORT_ATTEMPTS: u16 = 10;
+
+/// Public trackers used when none are configured; several, so one being down does not matter.
+pub const DEFAULT_TRACKERS: &[&str] = &[
+    "udp://tracker.opentrackr.org:1337/announce",
+    "udp://open.demonii.com:1337/announce",
+    "udp://tracker.openbittorrent.com:6969/announce",
+    "udp://exodus.desync.com:6969/announce",
+    "udp://tracker.torrent.eu.org:451/announce",
+    "https://tracker.gbitt.info:443/announce",
+];
+
+/// How the engine joins the swarm. Every timeout has a default and can be configured.
+#[derive(Debug, Clone)]
+pub struct P2pOptions {
+    /// 0 lets the system choose.
+    pub listen_port: u16,
+    pub dht: bool,
+    /// Empty: librqbit's built-in bootstrap nodes.
+    pub dht_bootstrap: Vec<String>,
+    pub trackers: Vec<String>,
+    /// Local service discovery (multicast on the LAN).
+    pub lsd: bool,
+    pub peers: Vec<SocketAddr>,
+    pub metadata_timeout: Duration,
+    /// A stream that receives no byte for this long is ended (players reconnect).
+    pub stall_timeout: Duration,
+    /// Port announced to trackers when a NAT mapping gives a different external port.
+    pub announce_port: Option<u16>,
+}
+
+impl Default for P2pOptions {
+    fn default() -> Self {
+        P2pOptions {
+            listen_port: DEFAULT_LISTEN_PORT,
+            dht: true,
+            dht_bootstrap: Vec::new(),
+            trackers: DEFAULT_TRACKERS.iter().map(|s| (*s).to_owned()).collect(),
+            lsd: false,
+            peers: Vec::new(),
+            metadata_timeout: Duration::from_secs(60),
+            stall_timeout: Duration::from_secs(30),
+            announce_port: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum P2pError {
+    #[error("no peer sent the metadata of {info_hash} within {timeout:?}")]
+    MetadataTimeout {
+        info_hash: InfoHash,
+        timeout: Duration,
+    },
+    #[error("no way to find peers for {0}: DHT is off and no tracker or peer is configured")]
+    NoPeerSource(InfoHash),
+    #[error("no file matches {0:?} in the torrent")]
+    NoSuchFile(String),
+    #[error("reading {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("torrent engine: {0:#}")]
+    Engine(anyhow::Error),
+}
+
+impl From<anyhow::Error> for P2pError {
+    fn from(e: anyhow::Error) -> Self {
+        P2pError::Engine(e)
+    }
+}
+
+/// The process's one librqbit session and the torrents opened through it.
+pub struct Engine {
+    session: Arc<Session>,
+    options: P2pOptions,
+    cache_root: PathBuf,
+    torrents: Mutex<HashMap<InfoHash, Arc<OnceCell<Arc<SwarmTorrent>>>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("listen", &self.session.listen_addr())
+            .field("cache_root", &self.cache_root)
+            .finish()
+    }
+}
+
+/// What `GET /api/torrents` and `fetch --json` report about a torrent.
+#[derive(Debug, Clone, Serialize)]
+pub struct TorrentStatus {
+    pub info_hash: InfoHash,
+    pub name: String,
+    pub state: &'static str,
+    pub progress: f64,
+    pub downloaded_bytes: u64,
+    pub total_bytes: u64,
+    pub download_bytes_per_second: u64,
+    pub upload_bytes_per_second: u64,
+    pub peers: u32,
+    pub error: Option<String>,
+}
+
+impl Engine {
+    /// Starts the session, trying a few ports from the configured one upward.
+    pub async fn start(options: P2pOptions, cache_root: &Path) -> Result<Arc<Engine>, P2pError> {
+        std::fs::create_dir_all(cache_root).map_err(|source| P2pError::Io {
+            path: cache_root.to_path_buf(),
+            source,
+        })?;
+        let attempts = if options.listen_port == 0 {
+            1
+        } else {
+            LISTEN_PORT_ATTEMPTS
+        };
+        let mut last_error = None;
+        for offset in 0..attempts {
+            let port = options.listen_port.saturating_add(offset);
+            match Session::new_with_opts(cache_root.to_path_buf(), session_options(&options, port))
+                .await
+            {
+                Ok(session) => {
+                    tracing::info!(listen = ?session.listen_addr(), "torrent engine started");
+                    return Ok(Arc::new(Engine {
+                        session,
+                        options,
+                        cache_root: cache_root.to_path_buf(),
+                        torrents: Mutex::new(HashMap::new()),
+                    }));
+                }
+                Err(e) => {
+                    tracing::debug!("torrent engine on port {port}: {e:#}");
+                    last_error = Some(e);
+                }
+            }
+        }
+        Err(P2pError::Engine(last_error.unwrap_or_else(|| {
+            anyhow::anyhow!("could not start the torrent engine")
+        })))
+    }
+
+    pub fn listen_addr(&self) -> Option<SocketAddr> {
+        self.session.listen_addr()
+    }
+
+    pub fn options(&self) -> &P2pOptions {
+        &self.options
+    }
+
+    /// The folder a torrent downloads into.
+    pub fn torrent_folder(&self, info_hash: &InfoHash) -> PathBuf {
+        self.cache_root.join(info_hash.to_hex())
+    }
+
+    /// Opens (or returns the already open) torrent for `target`. Concurrent callers for the
+    /// same info-hash share one torrent. `all` downloads every file instead of the chosen one.
+    pub async fn open(
+        self: &Arc<Self>,
+        target: &Target,
+        choice: &FileChoice,
+        all: bool,
+    ) -> Result<Arc<SwarmTorrent>, P2pError> {
+        let info_hash = match target.info_hash() {
+            Some(h) => h,
+            None => torrent_file_hash(target)?,
+        };
+        let cell = {
+            let mut torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
+            torrents.entry(info_hash).or_default().clone()
+        };
+        let torrent = cell
+            .get_or_try_init(|| self.add(target, info_hash, choice, all))
+            .await?
+            .clone();
+        if all || *choice != FileChoice::Default {
+            torrent.want(self, all, choice).await?;
+        }
+        Ok(torrent)
+    }
+
+    /// The torrents this process has opened.
+    pub fn statuses(&self) -> Vec<TorrentStatus> {
+        let cells: Vec<_> = {
+            let torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
+            torrents.values().cloned().collect()
+        };
+        cells
+            .iter()
+            .filter_map(|c| c.get())
+            .map(|t| t.status())
+            .collect()
+    }
+
+    /// Stops every torrent; what is on disk stays resumable.
+    pub async fn stop(&self) {
+        self.session.stop().await;
+    }
+
+    async fn add(
+        self: &Arc<Self>,
+        target: &Target,
+        info_hash: InfoHash,
+        choice: &FileChoice,
+        all: bool,
+    ) -> Result<Arc<SwarmTorrent>, P2pError> {
+        let folder = self.torrent_folder(&info_hash);
+        let stored = folder.join(TORRENT_FILE_NAME);
+        let mut initial_peers = self.options.peers.clone();
+        if let Target::Magnet(m) = target {
+            initial_peers.extend(m.peers.iter().filter_map(|p| p.parse::<SocketAddr>().ok()));
+        }
+        let torrent_bytes: bytes::Bytes = match std::fs::read(&stored) {
+            // Metadata from an earlier run: no need to ask the swarm again.
+            Ok(bytes) => bytes.into(),
+            Err(_) => {
+                let (bytes, seen) = self
+                    .fetch_metadata(target, info_hash, &initial_peers)
+                    .await?;
+                initial_peers.extend(seen);
+                bytes
+            }
+        };
+        let files = files_of(&torrent_bytes)?;
+        let default_file = choose_file(&files, &FileChoice::Default)
+            .ok_or_else(|| P2pError::NoSuchFile("any file".to_owned()))?;
+        let mut selected = selection(&files, choice, all, default_file)?;
+        selected.sort_unstable();
+
+        write_file(&folder, TORRENT_FILE_NAME, &torrent_bytes)?;
+        let all_paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        write_partial_marker(&folder, &all_paths).map_err(|source| P2pError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+
+        initial_peers.sort_unstable();
+        initial_peers.dedup();
+        let options = AddTorrentOptions {
+            only_files: Some(selected.clone()),
+            output_folder: Some(folder.to_string_lossy().into_owned()),
+            overwrite: true,
+            initial_peers: Some(initial_peers),
+            ..Default::default()
+        };
+        let response = self
+            .session
+            .add_torrent(AddTorrent::from_bytes(torrent_bytes), Some(options))
+            .await?;
+        let handle = response
+            .into_handle()
+            .ok_or_else(|| anyhow::anyhow!("the torrent engine returned no handle"))?;
+        let name = handle.name().unwrap_or_else(|| info_hash.to_hex());
+        let torrent = Arc::new(SwarmTorrent {
+            info_hash,
+            name,
+            folder,
+            files,
+            default_file,
+            selected: Mutex::new(selected),
+            handle,
+            stall_timeout: self.options.stall_timeout,
+        });
+        // Mark files complete in the cache as soon as they are; runs for the process lifetime.
+        let watcher = torrent.clone();
+        tokio::spawn(async move { watcher.finish_when_complete().await });
+        Ok(torrent)
+    }
+
+    /// Resolves the metadata (the .torrent) from a file or from peers, within the timeout.
+    async fn fetch_metadata(
+        &self,
+        target: &Target,
+        info_hash: InfoHash,
+        initial_peers: &[SocketAddr],
+    ) -> Result<(bytes::Bytes, Vec<SocketAddr>), P2pError> {
+        let add = match target {
+            Target::TorrentFile(path) => {
+                let bytes = std::fs::read(path).map_err(|source| P2pError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                return Ok((bytes.into(), Vec::new()));
+            }
+            Target::Magnet(m) => AddTorrent::from_url(m.uri.clone()),
+            Target::InfoHash(h) => AddTorrent::from_url(format!("magnet:?xt=urn:btih:{h}")),
+        };
+        if !self.options.dht && self.options.trackers.is_empty() && initial_peers.is_empty() {
+            let magnet_has_trackers = matches!(target, Target::Magnet(m) if !m.trackers.is_empty());
+            if !magnet_has_trackers {
+                return Err(P2pError::NoPeerSource(info_hash));
+            }
+        }
+        let options = AddTorrentOptions {
+            list_only: true,
+            initial_peers: Some(initial_peers.to_vec()),
+            ..Default::default()
+        };
+        let timeout = self.options.metadata_timeout;
+        let response = tokio::time::timeout(timeout, self.session.add_torrent(add, Some(options)))
+            .await
+            .map_err(|_| P2pError::MetadataTimeout { info_hash, timeout })??;
+        match response {
+            AddTorrentResponse::ListOnly(list) => Ok((list.torrent_bytes, list.seen_peers)),
+            AddTorrentResponse::AlreadyManaged(_, handle)
+            | AddTorrentResponse::Added(_, handle) => {
+                let bytes = handle.with_metadata(|m| m.torrent_bytes.clone())?;
+                Ok((bytes, Vec::new()))
+            }
+        }
+    }
+}
+
+fn session_options(options: &P2pOptions, port: u16) -> SessionOptions {
+    let dht = options.dht.then(|| DhtSessionConfig {
+        bootstrap_addrs: (!options.dht_bootstrap.is_empty()).then(|| options.dht_bootstrap.clone()),
+        port: None,
+        persistence: None,
+    });
+    let trackers: HashSet<url::Url> = options
+        .trackers
+        .iter()
+        .filter_map(|t| match url::Url::parse(t) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                tracing::warn!("ignoring tracker {t:?}: {e}");
+                None
+            }
+        })
+        .collect();
+    SessionOptions {
+        dht,
+        listen: Some(ListenerOptions {
+            mode: ListenerMode::TcpOnly,
+            listen_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port),
+            enable_upnp_port_forwarding: false,
+            announce_port: options.announce_port,
+            ipv4_only: true,
+            ..Default::default()
+        }),
+        disable_trackers: trackers.is_empty(),
+        trackers,
+        disable_local_service_discovery: !options.lsd,
+        fastresume: false,
+        persistence: None,
+        // Each open stream holds one blocking permit; players open several at once.
+        runtime_worker_threads: Some(64),
+        client_name_and_version: Some(format!("peerstream {}", env!("CARGO_PKG_VERSION"))),
+        ..Default::default()
+    }
+}
+
+fn selection(
+    files: &[TorrentFile],
+    choice: &FileChoice,
+    all: bool,
+    default_file: usize,
+) -> Result<Vec<usize>, P2pError> {
+    if all {
+        return Ok(files.iter().map(|f| f.index).collect());
+    }
+    let chosen = match choice {
+        FileChoice::Default => default_file,
+        other => {
+            choose_file(files, other).ok_or_else(|| P2pError::NoSuchFile(format!("{other:?}")))?
+        }
+    };
+    Ok(vec![chosen])
+}
+
+fn write_file(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), P2pError> {
+    let io = |source| P2pError::Io {
+        path: folder.join(name),
+        source,
+    };
+    std::fs::create_dir_all(folder).map_err(io)?;
+    std::fs::write(folder.join(name), bytes).map_err(io)
+}
+
+fn torrent_file_hash(target: &Target) -> Result<InfoHash, P2pError> {
+    let Target::TorrentFile(path) = target else {
+        return Err(P2pError::NoSuchFile("target has no info-hash".to_owned()));
+    };
+    let bytes = std::fs::read(path).map_err(|source| P2pError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let parsed = librqbit::torrent_from_bytes(&bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not a valid .torrent: {e}", path.display()))?;
+    Ok(InfoHash::from_bytes(parsed.info_hash.0))
+}
+
+/// The files of a torrent, from its bencoded metadata.
+pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, P2pError> {
+    let parsed = librqbit::torrent_from_bytes(torrent_bytes)
+        .map_err(|e| anyhow::anyhow!("invalid torrent metadata: {e}"))?;
+    let info = parsed.info.data.validate().map_err(anyhow::Error::from)?;
+    let mut files = Vec::new();
+    for (index, details) in info.iter_file_details().enumerate() {
+        let path = details.filename.to_pathbuf();
+        // Never let a torrent write or name anything outside its folder.
+        if path
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(anyhow::anyhow!("unsafe path in torrent: {}", path.display()).into());
+        }
+        files.push(TorrentFile {
+            index,
+            path,
+            len: details.len,
+        });
+    }
+    Ok(files)
+}
+
+/// One torrent in the engine.
+pub struct SwarmTorrent {
+    pub info_hash: InfoHash,
+    pub name: String,
+    /// `<cache>/<info-hash>`.
+    pub folder: PathBuf,
+    pub files: Vec<TorrentFile>,
+    pub default_file: usize,
+    selected: Mutex<Vec<usize>>,
+    handle: Arc<ManagedTorrent>,
+    stall_timeout: Duration,
+}
+
+impl std::fmt::Debug for SwarmTorrent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SwarmTorrent")
+            .field("info_hash", &self.info_hash)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl SwarmTorrent {
+    pub fn file(&self, index: usize) -> Option<&TorrentFile> {
+        self.files.get(index)
+    }
+
+    pub fn selected(&self) -> Vec<usize> {
+        self.selected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Absolute path of a file of this torrent.
+    pub fn path_of(&self, index: usize) -> Option<PathBuf> {
+        self.file(index).map(|f| self.folder.join(&f.path))
+    }
+
+    /// Adds files to the download (streaming a file that was not selected selects it).
+    pub async fn want(
+        self: &Arc<Self>,
+        engine: &Engine,
+        all: bool,
+        choice: &FileChoice,
+    ) -> Result<(), P2pError> {
+        let extra = selection(&self.files, choice, all, self.default_file)?;
+        self.want_indices(engine, &extra).await
+    }
+
+    pub async fn want_indices(
+        self: &Arc<Self>,
+        engine: &Engine,
+        indices: &[usize],
+    ) -> Result<(), P2pError> {
+        let updated: HashSet<usize> = {
+            let mut selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
+            if indices.iter().all(|i| selected.contains(i)) {
+                return Ok(());
+            }
+            selected.extend(indices);
+            selected.sort_unstable();
+            selected.dedup();
+            selected.iter().copied().collect()
+        };
+        engine
+            .session
+            .update_only_files(&self.handle, &updated)
+            .await?;
+        // The earlier watcher may have finished with the old selection.
+        tokio::spawn(self.clone().finish_when_complete());
+        Ok(())
+    }
+
+    /// Bytes of file `index` that are downloaded and verified.
+    pub fn file_progress(&self, index: usize) -> u64 {
+        self.handle
+            .stats()
+            .file_progress
+            .get(index)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn is_file_complete(&self, index: usize) -> bool {
+        self.file(index)
+            .is_some_and(|f| self.file_progress(index) >= f.len)
+    }
+
+    pub fn status(&self) -> TorrentStatus {
+        let stats = self.handle.stats();
+        let state = match stats.state {
+            TorrentStatsState::Initializing { .. } => "initializing",
+            TorrentStatsState::Live if stats.finished => "complete",
+            TorrentStatsState::Live => "downloading",
+            TorrentStatsState::Paused => "paused",
+            TorrentStatsState::Error => "error",
+        };
+        let (down, up, peers) = stats.live.as_ref().map_or((0, 0, 0), |l| {
+            (
+                l.download_speed.as_bytes(),
+                l.upload_speed.as_bytes(),
+                l.snapshot.peer_stats.live,
+            )
+        });
+        TorrentStatus {
+            info_hash: self.info_hash,
+            name: self.name.clone(),
+            state,
+            progress: if stats.total_bytes == 0 {
+                1.0
+            } else {
+                stats.progress_bytes as f64 / stats.total_bytes as f64
+            },
+            downloaded_bytes: stats.progress_bytes,
+            total_bytes: stats.total_bytes,
+            download_bytes_per_second: down,
+            upload_bytes_per_second: up,
+            peers,
+            error: stats.error,
+        }
+    }
+
+    /// Waits until every selected file is downloaded and verified, then marks them complete in
+    /// the cache. librqbit checks each piece's SHA-1 before counting it.
+    pub async fn wait_complete(&self) -> Result<(), P2pError> {
+        self.handle.wait_until_completed().await?;
+        self.update_partial_marker()
+    }
+
+    async fn finish_when_complete(self: Arc<Self>) {
+        match self.wait_complete().await {
+            Ok(()) => tracing::info!(info_hash = %self.info_hash, "download complete"),
+            Err(e) => tracing::warn!(info_hash = %self.info_hash, "download ended: {e}"),
+        }
+    }
+
+    /// Rewrites the partial marker so it lists exactly the files not yet complete.
+    pub fn update_partial_marker(&self) -> Result<(), P2pError> {
+        let progress = self.handle.stats().file_progress;
+        let incomplete: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|f| progress.get(f.index).copied().unwrap_or(0) < f.len)
+            .map(|f| f.path.clone())
+            .collect();
+        write_partial_marker(&self.folder, &incomplete).map_err(|source| P2pError::Io {
+            path: self.folder.clone(),
+            source,
+        })
+    }
+}

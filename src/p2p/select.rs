@@ -1,0 +1,115 @@
+//! Which file of a torrent to play: the largest video by default, or one named by index or name.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::cache::validate::is_video_extension;
+
+/// One file of a torrent, as laid out below the torrent's cache folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TorrentFile {
+    pub index: usize,
+    /// Relative to the torrent's folder in the cache.
+    pub path: PathBuf,
+    pub len: u64,
+}
+
+/// `--file INDEX|NAME`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FileChoice {
+    /// The largest video file, or the largest file when none is a video.
+    #[default]
+    Default,
+    Index(usize),
+    /// Matches the file name, or the path inside the torrent, case-insensitively.
+    Name(String),
+}
+
+impl FromStr for FileChoice {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.parse::<usize>() {
+            Ok(i) => FileChoice::Index(i),
+            Err(_) => FileChoice::Name(s.to_owned()),
+        })
+    }
+}
+
+/// Resolves a choice to a file index; `None` when nothing matches.
+pub fn choose_file(files: &[TorrentFile], choice: &FileChoice) -> Option<usize> {
+    match choice {
+        FileChoice::Default => files
+            .iter()
+            .filter(|f| is_video_extension(&f.path))
+            .max_by_key(|f| f.len)
+            .or_else(|| files.iter().max_by_key(|f| f.len))
+            .map(|f| f.index),
+        FileChoice::Index(i) => files.iter().find(|f| f.index == *i).map(|f| f.index),
+        FileChoice::Name(name) => {
+            let wanted = name.to_lowercase();
+            files
+                .iter()
+                .find(|f| {
+                    let path = f.path.to_string_lossy().to_lowercase();
+                    let file_name = f
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_lowercase());
+                    path == wanted || file_name.as_deref() == Some(wanted.as_str())
+                })
+                .map(|f| f.index)
+        }
+    }
+}
+
+/// Video files in torrent order (for playlists and `--all` listings).
+pub fn video_files(files: &[TorrentFile]) -> impl Iterator<Item = &TorrentFile> {
+    files.iter().filter(|f| is_video_extension(&f.path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<TorrentFile> {
+        [
+            ("Sample/sample.mkv", 50),
+            ("Movie.mkv", 900),
+            ("Extras/big.iso", 5000),
+            ("movie.srt", 1),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(index, (p, len))| TorrentFile {
+            index,
+            path: PathBuf::from(p),
+            len: *len,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn default_is_largest_video_not_largest_file() {
+        assert_eq!(choose_file(&files(), &FileChoice::Default), Some(1));
+        let no_video = vec![TorrentFile {
+            index: 0,
+            path: "a.bin".into(),
+            len: 3,
+        }];
+        assert_eq!(choose_file(&no_video, &FileChoice::Default), Some(0));
+        assert_eq!(choose_file(&[], &FileChoice::Default), None);
+    }
+
+    #[test]
+    fn by_index_and_name() {
+        let f = files();
+        assert_eq!(choose_file(&f, &"3".parse().unwrap()), Some(3));
+        assert_eq!(choose_file(&f, &"7".parse().unwrap()), None);
+        assert_eq!(choose_file(&f, &"SAMPLE.mkv".parse().unwrap()), Some(0));
+        assert_eq!(choose_file(&f, &"extras/big.iso".parse().unwrap()), Some(2));
+        assert_eq!(choose_file(&f, &"nope".parse().unwrap()), None);
+    }
+}

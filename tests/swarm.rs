@@ -1,0 +1,361 @@
+//! P2P on a real local swarm (loopback only: DHT, trackers and LSD off, peers given by address).
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::prelude::*;
+use reqwest::StatusCode;
+use support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent, payload};
+use support::*;
+
+const MIB: usize = 1024 * 1024;
+
+/// A payload file in its own folder, its torrent, and a seeder for it.
+fn seeded(
+    name: &str,
+    size: usize,
+    seed: u32,
+    upload_bps: Option<u32>,
+) -> (tempfile::TempDir, TestTorrent, Seeder, Vec<u8>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = payload(size, seed);
+    let file = dir.path().join(name);
+    std::fs::write(&file, &bytes).expect("payload");
+    let torrent = make_torrent(&file, 256 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, dir.path(), upload_bps);
+    (dir, torrent, seeder, bytes)
+}
+
+fn fetch_json(
+    cache: &Path,
+    target: &str,
+    flags: &[String],
+) -> (serde_json::Value, std::process::Output) {
+    let output = peerstream(cache)
+        .arg("fetch")
+        .arg(target)
+        .arg("--json")
+        .args(flags)
+        .output()
+        .expect("run fetch");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let last = stdout.lines().last().unwrap_or_default().to_owned();
+    let record = serde_json::from_str(&last).unwrap_or(serde_json::Value::Null);
+    (record, output)
+}
+
+fn assert_success(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn fetch_by_magnet_from_a_librqbit_seeder_gives_identical_bytes() {
+    let (_seed_dir, torrent, seeder, bytes) = seeded("movie.mp4", 12 * MIB + 777, 1, None);
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[], &[]);
+    let (done, output) = fetch_json(cache.path(), &torrent.magnet(&[seeder.addr]), &flags);
+    assert_success(&output);
+    assert_eq!(done["event"], "done");
+    assert_eq!(done["source"], "swarm");
+    let path = PathBuf::from(done["path"].as_str().expect("path"));
+    assert!(path.starts_with(cache.path()));
+    assert_eq!(std::fs::read(&path).expect("downloaded"), bytes);
+
+    // It is now a complete cache entry, and fetching again needs no peer at all.
+    let out = peerstream(cache.path())
+        .args(["cache", "verify", &torrent.info_hash])
+        .assert()
+        .success();
+    drop(out);
+    drop(seeder);
+    let (again, output) = fetch_json(cache.path(), &torrent.info_hash, &flags);
+    assert_success(&output);
+    assert_eq!(again["source"], "cache");
+}
+
+#[test]
+fn serve_answers_ranges_before_the_download_finishes_then_caches() {
+    // 100 MiB at 20 MiB/s: about five seconds of downloading to catch it in the act.
+    let size = 100 * MIB;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("big.mp4", size, 2, Some(20 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let client = reqwest::blocking::Client::new();
+    let url = server.stream_url(&torrent.info_hash);
+
+    for (label, start) in [("middle", size / 2), ("seek to 90%", size * 9 / 10)] {
+        let end = start + 256 * 1024 - 1;
+        let response = client
+            .get(&url)
+            .header("range", format!("bytes={start}-{end}"))
+            .send()
+            .expect("range request");
+        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT, "{label}");
+        assert_eq!(
+            response.headers()["content-range"].to_str().expect("ascii"),
+            format!("bytes {start}-{end}/{size}")
+        );
+        assert_eq!(response.headers()["x-peerstream-source"], "swarm");
+        let body = response.bytes().expect("body");
+        assert_eq!(body.as_ref(), &bytes[start..=end], "{label}");
+        let torrents: serde_json::Value = client
+            .get(server.url("/api/torrents"))
+            .send()
+            .and_then(|r| r.json())
+            .expect("torrents json");
+        let progress = torrents["torrents"][0]["progress"]
+            .as_f64()
+            .expect("progress");
+        assert!(
+            progress < 1.0,
+            "{label}: the download had already finished ({progress})"
+        );
+    }
+
+    // The download goes on after the clients left and lands in the cache.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let listing: serde_json::Value = client
+            .get(server.url("/api/cache"))
+            .send()
+            .and_then(|r| r.json())
+            .expect("cache json");
+        if listing["complete"] == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "download did not complete: {listing}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    drop(server);
+    drop(seeder);
+
+    // A new server answers from the cache and starts no P2P engine.
+    let server = Server::start(cache.path(), &flag_refs);
+    let response = client
+        .get(server.stream_url(&torrent.info_hash))
+        .header("range", "bytes=1000-1999")
+        .send()
+        .expect("request");
+    assert_eq!(response.headers()["x-peerstream-source"], "cache");
+    assert_eq!(response.bytes().expect("body").as_ref(), &bytes[1000..2000]);
+    let torrents: serde_json::Value = client
+        .get(server.url("/api/torrents"))
+        .send()
+        .and_then(|r| r.json())
+        .expect("torrents json");
+    assert_eq!(torrents["torrents"], serde_json::json!([]));
+}
+
+#[test]
+fn players_read_a_video_through_serve_while_it_downloads() {
+    let have_ffprobe = have_tool("ffprobe");
+    let have_mpv = have_tool("mpv");
+    if !have_ffprobe && !have_mpv {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let video =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("asset");
+    let file = dir.path().join("clip.mp4");
+    std::fs::write(&file, &video).expect("video");
+    let torrent = make_torrent(&file, 32 * 1024, &[]);
+    // About six seconds for the whole file: players start long before that.
+    let seeder = Seeder::start(&torrent, dir.path(), Some(256 * 1024));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let url = server.stream_url(&torrent.info_hash);
+    let started = Instant::now();
+    if have_ffprobe {
+        let output = Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_name",
+                "-of",
+                "csv=p=0",
+            ])
+            .arg(&url)
+            .output()
+            .expect("ffprobe");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("h264"));
+    }
+    if have_mpv {
+        let output = Command::new("mpv")
+            .args([
+                "--no-config",
+                "--vo=null",
+                "--ao=null",
+                "--frames=30",
+                "--msg-level=all=warn",
+            ])
+            .arg(&url)
+            .output()
+            .expect("mpv");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let torrents: serde_json::Value = reqwest::blocking::get(server.url("/api/torrents"))
+        .and_then(|r| r.json())
+        .expect("torrents");
+    let progress = torrents["torrents"][0]["progress"].as_f64().unwrap_or(1.0);
+    eprintln!(
+        "players done after {:?} at progress {progress:.2}",
+        started.elapsed()
+    );
+    assert!(
+        progress < 1.0,
+        "the players only ran after the download finished"
+    );
+}
+
+#[test]
+fn killed_fetch_resumes_without_refetching_verified_pieces() {
+    let size = 40 * MIB;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("resume.mp4", size, 3, Some(8 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[seeder.addr], &[]);
+
+    let mut child = peerstream(cache.path())
+        .arg("fetch")
+        .arg(&torrent.info_hash)
+        .arg("--json")
+        .args(&flags)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn fetch");
+    let mut verified_before_kill = 0u64;
+    let stdout = child.stdout.take().expect("stdout");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        let event: serde_json::Value = serde_json::from_str(&line).expect("ndjson");
+        verified_before_kill = event["downloaded_bytes"].as_u64().unwrap_or(0);
+        if verified_before_kill >= (size / 2) as u64 {
+            break;
+        }
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    assert!(
+        verified_before_kill >= (size / 2) as u64,
+        "never got half-way"
+    );
+
+    // The partial file is not a cache hit.
+    peerstream(cache.path())
+        .args(["cache", "verify", &torrent.info_hash])
+        .assert()
+        .code(5);
+
+    let output = peerstream(cache.path())
+        .arg("fetch")
+        .arg(&torrent.info_hash)
+        .arg("--json")
+        .args(&flags)
+        .output()
+        .expect("resume");
+    assert_success(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("ndjson"))
+        .collect();
+    let first = events.first().expect("a progress event");
+    let kept = first["downloaded_bytes"].as_u64().expect("bytes");
+    let refetched = verified_before_kill.saturating_sub(kept);
+    eprintln!(
+        "verified before kill: {verified_before_kill}, kept after restart: {kept}, refetched: {refetched}"
+    );
+    assert!(
+        refetched * 5 < verified_before_kill,
+        "refetched {refetched} of {verified_before_kill} verified bytes"
+    );
+    let done = events.last().expect("done");
+    let path = done["path"].as_str().expect("path");
+    assert_eq!(std::fs::read(path).expect("file"), bytes);
+}
+
+#[test]
+fn corrupt_pieces_from_a_bad_seeder_are_rejected() {
+    let size = 16 * MIB;
+    let bytes = payload(size, 4);
+    let good_dir = tempfile::tempdir().expect("tempdir");
+    let bad_dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(good_dir.path().join("c.mp4"), &bytes).expect("good");
+    std::fs::write(bad_dir.path().join("c.mp4"), &bytes).expect("bad");
+    let torrent = make_torrent(&good_dir.path().join("c.mp4"), 256 * 1024, &[]);
+    let good = Seeder::start(&torrent, good_dir.path(), Some(4 * MIB as u32));
+    let bad = Seeder::start(&torrent, bad_dir.path(), None);
+    // Corrupt the bad seeder's copy after it verified it: it now uploads wrong bytes.
+    let mut corrupted = bytes.clone();
+    for b in &mut corrupted[MIB..size - MIB] {
+        *b = !*b;
+    }
+    std::fs::write(bad_dir.path().join("c.mp4"), &corrupted).expect("corrupt");
+
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[bad.addr, good.addr], &[]);
+    let (done, output) = fetch_json(cache.path(), &torrent.info_hash, &flags);
+    assert_success(&output);
+    let path = done["path"].as_str().expect("path");
+    assert_eq!(std::fs::read(path).expect("file"), bytes);
+}
+
+#[test]
+fn no_peers_ends_fetch_with_its_exit_code_and_serve_with_504() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    // A port nobody listens on.
+    let closed: SocketAddr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let mut flags = loopback_flags(&[closed], &[]);
+    flags.extend(["--metadata-timeout".to_owned(), "3".to_owned()]);
+    let hash = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+    let started = Instant::now();
+    peerstream(cache.path())
+        .arg("fetch")
+        .arg(hash)
+        .args(&flags)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("metadata"));
+    assert!(started.elapsed() < Duration::from_secs(30));
+
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let response = reqwest::blocking::Client::new()
+        .get(server.stream_url(hash))
+        .send()
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    let body: serde_json::Value = response.json().expect("json");
+    assert_eq!(body["code"], "no_peers");
+}
