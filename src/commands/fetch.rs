@@ -139,6 +139,7 @@ async fn download(
         .filter_map(|i| torrent.file(*i))
         .map(|f| f.len)
         .sum();
+    torrent.wait_initialized().await?;
     let bar = progress_bar(ctx, args, total, &torrent.name);
     let piping = args.stdout.then(|| {
         let torrent = torrent.clone();
@@ -291,7 +292,9 @@ fn print_ndjson(value: &impl Serialize) -> Result<()> {
 
 fn p2p_error(e: P2pError) -> color_eyre::Report {
     let code = match e {
-        P2pError::MetadataTimeout { .. } | P2pError::NoPeerSource(_) => ExitCode::NoPeers,
+        P2pError::MetadataTimeout { .. }
+        | P2pError::MetadataUnavailable { .. }
+        | P2pError::NoPeerSource(_) => ExitCode::NoPeers,
         _ => ExitCode::Error,
     };
     let hint = match code {

@@ -165,9 +165,11 @@ fn resolve_error(e: ResolveError) -> ApiError {
         ResolveError::NoSuchFile { .. } | ResolveError::P2p(P2pError::NoSuchFile(_)) => {
             (StatusCode::NOT_FOUND, "no_such_file")
         }
-        ResolveError::P2p(P2pError::MetadataTimeout { .. } | P2pError::NoPeerSource(_)) => {
-            (StatusCode::GATEWAY_TIMEOUT, "no_peers")
-        }
+        ResolveError::P2p(
+            P2pError::MetadataTimeout { .. }
+            | P2pError::MetadataUnavailable { .. }
+            | P2pError::NoPeerSource(_),
+        ) => (StatusCode::GATEWAY_TIMEOUT, "no_peers"),
         ResolveError::P2p(_) => {
             tracing::warn!("P2P: {message}");
             (StatusCode::BAD_GATEWAY, "p2p_error")

@@ -84,6 +84,8 @@ pub enum P2pError {
         info_hash: InfoHash,
         timeout: Duration,
     },
+    #[error("could not get the metadata of {info_hash} from any peer: {reason}")]
+    MetadataUnavailable { info_hash: InfoHash, reason: String },
     #[error("no way to find peers for {0}: DHT is off and no tracker or peer is configured")]
     NoPeerSource(InfoHash),
     #[error("no file matches {0:?} in the torrent")]
@@ -332,7 +334,12 @@ impl Engine {
         let timeout = self.options.metadata_timeout;
         let response = tokio::time::timeout(timeout, self.session.add_torrent(add, Some(options)))
             .await
-            .map_err(|_| P2pError::MetadataTimeout { info_hash, timeout })??;
+            .map_err(|_| P2pError::MetadataTimeout { info_hash, timeout })?
+            // Every peer source ran dry before one of them sent the metadata.
+            .map_err(|e| P2pError::MetadataUnavailable {
+                info_hash,
+                reason: format!("{e:#}"),
+            })?;
         match response {
             AddTorrentResponse::ListOnly(list) => Ok((list.torrent_bytes, list.seen_peers)),
             AddTorrentResponse::AlreadyManaged(_, handle)
@@ -518,6 +525,12 @@ impl SwarmTorrent {
             .await?;
         // The earlier watcher may have finished with the old selection.
         tokio::spawn(self.clone().finish_when_complete());
+        Ok(())
+    }
+
+    /// Waits for the check of data already on disk, so progress counts what a restart kept.
+    pub async fn wait_initialized(&self) -> Result<(), P2pError> {
+        self.handle.wait_until_initialized().await?;
         Ok(())
     }
 
