@@ -44,7 +44,8 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<()> {
         Command::Serve(args) => serve::run(&ctx, &args).await,
         Command::Nat {
             command: NatCommand::Detect(args),
-        } => nat::detect(&ctx, &args),
+        } => nat::detect(&ctx, &args).await,
+        Command::Nat { command } => nat::run(&ctx, command).await,
     }
 }
 

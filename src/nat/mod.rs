@@ -1,1 +1,20 @@
 //! NAT diagnosis (STUN, RFC 5780 / RFC 3489 classification) and port mapping.
+//!
+//! The library surface for the commands and the P2P coordinator:
+//! - [`detect`] runs the RFC 5780 tests and returns a [`Report`] (classic type, behaviours,
+//!   public address, port-mapping probe, verdict);
+//! - [`mapping::map_port`] / [`mapping::Lease`] map the torrent port with UPnP-IGD, PCP or
+//!   NAT-PMP, renew and remove it;
+//! - [`stun::public_address`] is the one-request public-address lookup.
+
+pub mod classify;
+pub mod detect;
+pub mod mapping;
+pub mod stun;
+
+pub use classify::{Behaviour, ClassicType};
+pub use detect::{
+    DEFAULT_PORT, DEFAULT_STUN_SERVERS, DEFAULT_TIMEOUT, DetectError, DetectOptions, Report,
+    Status, detect,
+};
+pub use mapping::{Lease, MapOptions, Mapping, MappingRecord, Method, Protocol, map_port};
