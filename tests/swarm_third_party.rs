@@ -1,0 +1,181 @@
+//! A third-party swarm on loopback: aria2c seeds a torrent made by mktorrent, announced to a
+//! local opentracker; peerstream finds it by bare info-hash through the tracker in its config.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::swarm::payload;
+use support::*;
+
+/// Kills a background tool on drop.
+struct Background(Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// The SHA-1 of the bencoded `info` dictionary, computed by python3 so the test does not reuse
+/// the code under test.
+fn info_hash_of(torrent: &Path) -> String {
+    let script = "import hashlib,sys\nd=open(sys.argv[1],'rb').read()\ni=d.index(b'4:info')+6\nprint(hashlib.sha1(d[i:-1]).hexdigest())";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(torrent)
+        .output()
+        .expect("python3");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Announces as a probe until the tracker's answer contains `wanted`. opentracker reads its
+/// whitelist after it starts listening, and a client that announces to an empty swarm waits a
+/// whole tracker interval before asking again, so the test waits for each step.
+fn wait_for_tracker(announce: &str, hash: &str, wanted: &str) {
+    let encoded: String = (0..hash.len())
+        .step_by(2)
+        .map(|i| format!("%{}", &hash[i..i + 2]))
+        .collect();
+    let url = format!(
+        "{announce}?info_hash={encoded}&peer_id=-PS0000-probeprobepr&port=9&left=0&compact=1&numwant=0"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = reqwest::blocking::get(&url)
+            .and_then(|r| r.text())
+            .unwrap_or_default();
+        if body.contains(wanted) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "tracker never accepted {hash}: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn fetch_by_bare_hash_from_aria2c_through_a_local_tracker() {
+    if !(have_tool("aria2c")
+        && have_tool("opentracker")
+        && have_tool("mktorrent")
+        && have_tool("python3"))
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // opentracker drops root and chroots into its folder: it must be able to read it.
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let seed = dir.path().join("seed");
+    std::fs::create_dir(&seed).expect("seed dir");
+    let bytes = payload(9 * 1024 * 1024 + 5, 21);
+    std::fs::write(seed.join("film.mp4"), &bytes).expect("payload");
+
+    let tracker_port = free_port();
+    let announce = format!("http://127.0.0.1:{tracker_port}/announce");
+    let torrent = dir.path().join("film.torrent");
+    let status = Command::new("mktorrent")
+        .args(["-a", &announce, "-l", "18", "-o"])
+        .arg(&torrent)
+        .arg(seed.join("film.mp4"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("mktorrent");
+    assert!(status.success());
+    let hash = info_hash_of(&torrent);
+    assert_eq!(hash.len(), 40);
+    std::fs::write(dir.path().join("whitelist.txt"), format!("{hash}\n")).expect("whitelist");
+
+    let port = tracker_port.to_string();
+    let _tracker = Background(
+        Command::new("opentracker")
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-P",
+                &port,
+                "-w",
+                "whitelist.txt",
+                "-d",
+            ])
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("opentracker"),
+    );
+    wait_for_port(tracker_port);
+    wait_for_tracker(&announce, &hash, "interval");
+
+    let seeder_port = free_port().to_string();
+    let _seeder = Background(
+        Command::new("aria2c")
+            .args([
+                "--seed-ratio=0.0",
+                "--check-integrity=true",
+                "--enable-dht=false",
+                "--enable-dht6=false",
+                "--bt-enable-lpd=false",
+                "--enable-peer-exchange=false",
+                "--interface=127.0.0.1",
+                "--bt-external-ip=127.0.0.1",
+                "--disable-ipv6=true",
+                "--console-log-level=warn",
+            ])
+            .arg(format!("--listen-port={seeder_port}"))
+            .arg("-d")
+            .arg(&seed)
+            .arg(&torrent)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("aria2c"),
+    );
+
+    // The probe itself counts as one seeder; aria2c makes two once it has checked its copy.
+    wait_for_tracker(&announce, &hash, "completei2e");
+
+    let config = dir.path().join("peerstream.toml");
+    std::fs::write(
+        &config,
+        format!("[p2p]\ndht = false\nlisten_port = 0\ntrackers = [\"{announce}\"]\nmetadata_timeout_secs = 60\n"),
+    )
+    .expect("config");
+    let cache = dir.path().join("cache");
+    let output = peerstream(&cache)
+        .arg("--config")
+        .arg(&config)
+        .args(["fetch", &hash, "--print-path"])
+        .output()
+        .expect("fetch");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert_eq!(std::fs::read(&path).expect("downloaded"), bytes);
+}
