@@ -1,0 +1,227 @@
+//! `nat detect` in a network-namespace NAT lab (see tests/support/netns.rs): for every router
+//! mode, the real binary runs in the client namespace against coturn in the public namespace,
+//! its `--json` classification is checked, and coturn's `turnutils_natdiscovery` runs in the
+//! same mode for comparison. Needs root, iproute2, nftables and coturn; without them it prints
+//! `SKIP:` (and fails under CI=true).
+
+#[path = "support/netns.rs"]
+mod netns;
+
+use std::process::Output;
+
+use netns::{Lab, STUN_PRIMARY};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_peerstream");
+
+/// `nat detect --json` in the client namespace.
+fn detect(lab: &Lab, servers: &[&str], extra: &[&str]) -> (Value, Output) {
+    let mut cmd = lab.command(&lab.client, BIN);
+    cmd.args(["--quiet", "nat", "detect", "--json"]);
+    for s in servers {
+        cmd.args(["--stun", s]);
+    }
+    cmd.args(extra);
+    cmd.env("PEERSTREAM_CACHE_DIR", lab.dir.path());
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run peerstream");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "nat detect printed no JSON ({e}); stdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (json, out)
+}
+
+/// What `turnutils_natdiscovery -m -f` concluded: (mapping, filtering) in our JSON spelling.
+fn natdiscovery(lab: &Lab) -> (Option<String>, Option<String>) {
+    let out = lab
+        .command(&lab.client, "turnutils_natdiscovery")
+        .args(["-m", "-f", STUN_PRIMARY])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run turnutils_natdiscovery");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let behaviour = |kind: &str| {
+        text.lines()
+            .find(|l| l.starts_with("NAT with ") && l.contains(kind))
+            .map(|l| {
+                if l.contains("Endpoint Independent") {
+                    "endpoint_independent"
+                } else if l.contains("Address and Port Dependent") {
+                    "address_and_port_dependent"
+                } else {
+                    "address_dependent"
+                }
+                .to_string()
+            })
+    };
+    (behaviour("Mapping"), behaviour("Filtering"))
+}
+
+fn field(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Builds a lab in `mode`, runs both detectors, checks the classification.
+fn check_mode(
+    mode: &str,
+    classic: &str,
+    nat: Option<bool>,
+    mapping: Option<&str>,
+    filtering: Option<&str>,
+) {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode(mode);
+    lab.start_stun();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    let (report, out) = detect(&lab, &[&primary], &[]);
+    let context = format!(
+        "mode {mode}: {}\nstderr: {}",
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some(classic),
+        "{context}"
+    );
+    assert_eq!(report.get("nat").and_then(Value::as_bool), nat, "{context}");
+    assert_eq!(field(&report, "mapping").as_deref(), mapping, "{context}");
+    assert_eq!(
+        field(&report, "filtering").as_deref(),
+        filtering,
+        "{context}"
+    );
+    let expected_exit = if classic == "udp_blocked" { 9 } else { 0 };
+    assert_eq!(out.status.code(), Some(expected_exit), "{context}");
+    if classic != "udp_blocked" {
+        assert_eq!(field(&report, "status").as_deref(), Some("ok"), "{context}");
+        let public = field(&report, "public_address").unwrap_or_default();
+        let expected_ip = if nat == Some(true) {
+            netns::ROUTER_WAN_IP
+        } else {
+            netns::CLIENT_IP
+        };
+        assert!(public.starts_with(&format!("{expected_ip}:")), "{context}");
+        assert_eq!(
+            report.pointer("/server/rfc5780").and_then(Value::as_bool),
+            Some(true),
+            "{context}"
+        );
+    }
+    if nat == Some(true) && classic != "udp_blocked" {
+        // No mode hairpins; the test must have run and said so.
+        assert_eq!(
+            report.get("hairpinning").and_then(Value::as_bool),
+            Some(false),
+            "{context}"
+        );
+    }
+    let verdict = field(&report, "verdict").unwrap_or_default();
+    assert!(!verdict.is_empty(), "{context}");
+
+    // The reference client, same lab, same mode.
+    let (ref_mapping, ref_filtering) = natdiscovery(&lab);
+    println!(
+        "mode {mode}: peerstream {classic} ({mapping:?}, {filtering:?}); \
+         turnutils_natdiscovery ({ref_mapping:?}, {ref_filtering:?})"
+    );
+    assert_eq!(
+        ref_mapping.as_deref(),
+        mapping,
+        "reference mapping, {context}"
+    );
+    assert_eq!(
+        ref_filtering.as_deref(),
+        filtering,
+        "reference filtering, {context}"
+    );
+}
+
+const EI: Option<&str> = Some("endpoint_independent");
+const AD: Option<&str> = Some("address_dependent");
+const APD: Option<&str> = Some("address_and_port_dependent");
+
+#[test]
+fn mode_none_is_open_internet() {
+    check_mode("none", "open_internet", Some(false), EI, EI);
+}
+
+#[test]
+fn mode_firewall_is_symmetric_udp_firewall() {
+    check_mode("firewall", "symmetric_udp_firewall", Some(false), EI, APD);
+}
+
+#[test]
+fn mode_masquerade_is_port_restricted_cone() {
+    check_mode("masquerade", "port_restricted_cone", Some(true), EI, APD);
+}
+
+#[test]
+fn mode_random_fully_is_symmetric() {
+    check_mode("random", "symmetric", Some(true), APD, APD);
+}
+
+#[test]
+fn mode_fullcone_is_full_cone() {
+    check_mode("fullcone", "full_cone", Some(true), EI, EI);
+}
+
+#[test]
+fn mode_restricted_is_restricted_cone() {
+    check_mode("restricted", "restricted_cone", Some(true), EI, AD);
+}
+
+#[test]
+fn mode_udpdrop_is_udp_blocked() {
+    check_mode("udpdrop", "udp_blocked", None, None, None);
+}
+
+/// A server without RFC 5780 still gives the public address, with a note; and a name that
+/// does not resolve is "no STUN server reachable" (exit 8).
+#[test]
+fn server_without_rfc5780_and_unreachable_servers() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode("masquerade");
+    lab.start_plain_stun();
+    let plain = format!("{}:3478", netns::SPARE_PUBLIC);
+    let (report, out) = detect(&lab, &[&plain], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("unknown"),
+        "{context}"
+    );
+    assert!(
+        field(&report, "public_address")
+            .is_some_and(|a| a.starts_with(&format!("{}:", netns::ROUTER_WAN_IP))),
+        "{context}"
+    );
+    assert_eq!(report.get("nat").and_then(Value::as_bool), Some(true));
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("RFC 5780"), "{context}");
+
+    // Nothing resolves inside the client namespace: exit 8, status no_server_reachable.
+    let (report, out) = detect(
+        &lab,
+        &["stun.invalid:3478"],
+        &["--no-port-mapping", "--timeout", "1"],
+    );
+    assert_eq!(out.status.code(), Some(8), "{report}");
+    assert_eq!(
+        field(&report, "status").as_deref(),
+        Some("no_server_reachable")
+    );
+}

@@ -1,0 +1,313 @@
+//! The NAT lab: three network namespaces built and torn down by the test itself.
+//!
+//! ```text
+//!  client ns                router ns                         public ns
+//!  c0 198.18.1.2/24 ---- r0 198.18.1.1/24                      p0 198.19.0.2/24 (STUN primary)
+//!  default via .1.1      r1 198.19.0.1/24 ------------------      198.19.0.3/24 (STUN alternate)
+//!                        nft ruleset = the router mode            198.19.0.4/24 (spare)
+//! ```
+//!
+//! Only 198.18.0.0/15 (reserved for such labs) is used, and no veth reaches the root namespace.
+//! The router modes are the nft files in `tests/nat_lab/`; `scripts/bench-nat` loads the same
+//! files. Every name carries the process id and a counter, so parallel tests and parallel runs
+//! do not collide; `Drop` stops the daemons and deletes the namespaces.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub const CLIENT_IP: &str = "198.18.1.2";
+pub const ROUTER_LAN_IP: &str = "198.18.1.1";
+pub const ROUTER_WAN_IP: &str = "198.19.0.1";
+pub const STUN_PRIMARY: &str = "198.19.0.2";
+pub const STUN_ALTERNATE: &str = "198.19.0.3";
+pub const SPARE_PUBLIC: &str = "198.19.0.4";
+
+/// Router modes, each an nft ruleset in `tests/nat_lab/<mode>.nft`.
+pub const MODES: &[&str] = &[
+    "none",
+    "firewall",
+    "masquerade",
+    "random",
+    "fullcone",
+    "restricted",
+    "udpdrop",
+];
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Tools the lab needs, with the Debian package that has each.
+pub const TOOLS: &[(&str, &str)] = &[
+    ("ip", "iproute2"),
+    ("ss", "iproute2"),
+    ("nft", "nftables"),
+    ("turnserver", "coturn"),
+    ("turnutils_natdiscovery", "coturn"),
+];
+
+fn on_path(tool: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .any(|dir| dir.join(tool).is_file())
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|uid| uid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+/// `Ok` when the lab can run. Otherwise prints `SKIP: ...` and returns `Err`, except under
+/// `CI=true`, where a missing prerequisite fails the test.
+pub fn prerequisites(extra: &[(&str, &str)]) -> Result<(), ()> {
+    let mut missing = Vec::new();
+    if !is_root() {
+        missing.push("root (network namespaces)".to_string());
+    }
+    for (tool, package) in TOOLS.iter().chain(extra) {
+        if !on_path(tool) {
+            missing.push(format!("{tool} (Debian package {package})"));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let what = missing.join(", ");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("NAT lab needs {what}; CI=true, so this is a failure (see .ci/apt-packages)");
+    }
+    println!("SKIP: NAT lab needs {what}");
+    Err(())
+}
+
+/// Runs a command and returns its output; panics with stderr if it fails.
+pub fn run(cmd: &mut Command) -> Output {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+pub struct Lab {
+    pub client: String,
+    pub router: String,
+    pub public: String,
+    pub dir: tempfile::TempDir,
+    daemons: Vec<(String, Child)>,
+    created: Vec<String>,
+}
+
+impl Lab {
+    /// Builds the three namespaces and their links; the router starts in mode "none".
+    pub fn new() -> Lab {
+        let tag = format!(
+            "ps{:x}x{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut lab = Lab {
+            client: format!("{tag}c"),
+            router: format!("{tag}r"),
+            public: format!("{tag}p"),
+            dir: tempfile::tempdir().expect("temp dir"),
+            daemons: Vec::new(),
+            created: Vec::new(),
+        };
+        for ns in [lab.client.clone(), lab.router.clone(), lab.public.clone()] {
+            run(Command::new("ip").args(["netns", "add", &ns]));
+            lab.created.push(ns.clone());
+            lab.ip(&ns, &["link", "set", "lo", "up"]);
+        }
+        let (c, r, p) = (lab.client.clone(), lab.router.clone(), lab.public.clone());
+        // Each veth is born inside its namespaces: nothing touches the root namespace.
+        run(Command::new("ip").args([
+            "link", "add", "c0", "netns", &c, "type", "veth", "peer", "name", "r0", "netns", &r,
+        ]));
+        run(Command::new("ip").args([
+            "link", "add", "r1", "netns", &r, "type", "veth", "peer", "name", "p0", "netns", &p,
+        ]));
+        lab.ip(
+            &c,
+            &["addr", "add", &format!("{CLIENT_IP}/24"), "dev", "c0"],
+        );
+        lab.ip(&c, &["link", "set", "c0", "up"]);
+        lab.ip(&c, &["route", "add", "default", "via", ROUTER_LAN_IP]);
+        lab.ip(
+            &r,
+            &["addr", "add", &format!("{ROUTER_LAN_IP}/24"), "dev", "r0"],
+        );
+        lab.ip(
+            &r,
+            &["addr", "add", &format!("{ROUTER_WAN_IP}/24"), "dev", "r1"],
+        );
+        lab.ip(&r, &["link", "set", "r0", "up"]);
+        lab.ip(&r, &["link", "set", "r1", "up"]);
+        for addr in [STUN_PRIMARY, STUN_ALTERNATE, SPARE_PUBLIC] {
+            lab.ip(&p, &["addr", "add", &format!("{addr}/24"), "dev", "p0"]);
+        }
+        lab.ip(&p, &["link", "set", "p0", "up"]);
+        // Only the "none" and "firewall" modes route to the client without NAT.
+        lab.ip(&p, &["route", "add", "198.18.1.0/24", "via", ROUTER_WAN_IP]);
+        lab.exec(&r, &["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+        lab
+    }
+
+    fn ip(&self, ns: &str, args: &[&str]) {
+        run(Command::new("ip").arg("-n").arg(ns).args(args));
+    }
+
+    /// A command inside namespace `ns`, not yet run.
+    pub fn command(&self, ns: &str, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", ns]).arg(program);
+        cmd
+    }
+
+    pub fn exec(&self, ns: &str, args: &[&str]) -> Output {
+        let mut cmd = self.command(ns, args[0]);
+        cmd.args(&args[1..]);
+        run(&mut cmd)
+    }
+
+    /// Loads `tests/nat_lab/<mode>.nft` into the router.
+    pub fn set_mode(&self, mode: &str) {
+        let file = rules_dir().join(format!("{mode}.nft"));
+        assert!(file.is_file(), "no ruleset {}", file.display());
+        let file = file.to_string_lossy().to_string();
+        self.exec(&self.router, &["nft", "-f", &file]);
+    }
+
+    /// Starts a daemon inside `ns`; it is killed on drop.
+    pub fn spawn(&mut self, name: &str, ns: &str, args: &[&str]) {
+        let log =
+            std::fs::File::create(self.dir.path().join(format!("{name}.out"))).expect("daemon log");
+        let err = log.try_clone().expect("daemon log");
+        let child = self
+            .command(ns, args[0])
+            .args(&args[1..])
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {name}: {e}"));
+        self.daemons.push((name.to_string(), child));
+    }
+
+    /// Waits until `ns` has UDP sockets bound on every `addr:port` given.
+    pub fn wait_udp(&self, ns: &str, endpoints: &[String], what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let out = self.exec(ns, &["ss", "-Hlun"]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            if endpoints.iter().all(|e| text.contains(e.as_str())) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what} did not bind {endpoints:?}; ss says:\n{text}\nlog: {}",
+                self.log(what)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The output of a daemon started with [`Lab::spawn`].
+    pub fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(format!("{name}.out"))).unwrap_or_default()
+    }
+
+    /// coturn as an RFC 5780 STUN server on the primary and alternate address (ports 3478 and
+    /// 3479 on each).
+    pub fn start_stun(&mut self) {
+        self.start_coturn("stun", &[STUN_PRIMARY, STUN_ALTERNATE], false);
+        let endpoints: Vec<String> = [STUN_PRIMARY, STUN_ALTERNATE]
+            .iter()
+            .flat_map(|ip| [format!("{ip}:3478"), format!("{ip}:3479")])
+            .collect();
+        self.wait_udp(&self.public.clone(), &endpoints, "stun");
+    }
+
+    /// coturn on one address without RFC 5780: answers binding requests, no OTHER-ADDRESS.
+    pub fn start_plain_stun(&mut self) {
+        self.start_coturn("plainstun", &[SPARE_PUBLIC], true);
+        let endpoints = vec![format!("{SPARE_PUBLIC}:3478")];
+        self.wait_udp(&self.public.clone(), &endpoints, "plainstun");
+    }
+
+    fn start_coturn(&mut self, name: &str, addrs: &[&str], no_rfc5780: bool) {
+        // An empty config file: Debian's /etc/turnserver.conf disables RFC 5780.
+        let conf = self.dir.path().join(format!("{name}.conf"));
+        std::fs::write(&conf, "").expect("coturn config");
+        let pid = self.dir.path().join(format!("{name}.pid"));
+        let log = self.dir.path().join(format!("{name}.log"));
+        let (conf, pid, log) = (path_str(&conf), path_str(&pid), path_str(&log));
+        let mut args = vec![
+            "turnserver",
+            "-c",
+            &conf,
+            "--stun-only",
+            "--no-cli",
+            "--no-tls",
+            "--no-dtls",
+            "--pidfile",
+            &pid,
+            "--log-file",
+            &log,
+            "--simple-log",
+            "--no-stdout-log",
+            "-p",
+            "3478",
+        ];
+        for a in addrs {
+            args.extend(["-L", a]);
+        }
+        if no_rfc5780 {
+            args.push("--no-rfc5780");
+        }
+        let public = self.public.clone();
+        self.spawn(name, &public, &args);
+    }
+}
+
+fn path_str(p: &Path) -> String {
+    p.to_string_lossy().to_string()
+}
+
+/// `tests/nat_lab/`, where the router rulesets live.
+pub fn rules_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nat_lab")
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.daemons {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        for ns in self.created.iter().rev() {
+            let _ = Command::new("ip")
+                .args(["netns", "del", ns])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
