@@ -359,3 +359,47 @@ fn no_peers_ends_fetch_with_its_exit_code_and_serve_with_504() {
     let body: serde_json::Value = response.json().expect("json");
     assert_eq!(body["code"], "no_peers");
 }
+
+#[test]
+fn cache_verify_finds_corrupt_pieces_and_repair_refetches_them() {
+    let (_seed_dir, torrent, seeder, bytes) = seeded("verify.mp4", 6 * MIB + 99, 5, None);
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let (done, output) = fetch_json(cache.path(), &torrent.info_hash, &flags);
+    assert_success(&output);
+    let path = PathBuf::from(done["path"].as_str().expect("path"));
+
+    // A healthy download hashes clean.
+    let out = peerstream(cache.path())
+        .args(["cache", "verify", &torrent.info_hash, "--json"])
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    let check = &report["entries"][0]["piece_check"];
+    assert_eq!(check["pieces"], 25);
+    assert_eq!(check["checked"], 25);
+
+    // Flip bytes inside pieces 4 and 20 (256 KiB pieces), keeping size and header.
+    let mut damaged = bytes.clone();
+    for offset in [4 * 256 * 1024 + 7, 20 * 256 * 1024 + 100_000] {
+        damaged[offset] ^= 0xff;
+    }
+    std::fs::write(&path, &damaged).expect("damage");
+    let out = peerstream(cache.path())
+        .args(["cache", "verify", &torrent.info_hash, "--json"])
+        .assert()
+        .code(5);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    let entry = &report["entries"][0];
+    assert_eq!(entry["state"], "invalid");
+    assert_eq!(entry["reason"]["kind"], "corrupt_pieces");
+    assert_eq!(entry["reason"]["pieces"], serde_json::json!([4, 20]));
+
+    // --repair fetches the two pieces again from the swarm.
+    peerstream(cache.path())
+        .args(["cache", "verify", &torrent.info_hash, "--repair"])
+        .args(&flags)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&path).expect("repaired"), bytes);
+}

@@ -50,6 +50,10 @@ pub enum InvalidReason {
     ContentMismatch {
         extension: String,
     },
+    /// Pieces whose SHA-1 does not match the torrent metadata (from `cache verify`).
+    CorruptPieces {
+        pieces: Vec<u32>,
+    },
 }
 
 impl std::fmt::Display for InvalidReason {
@@ -69,6 +73,16 @@ impl std::fmt::Display for InvalidReason {
             InvalidReason::Unreadable { error } => write!(f, "unreadable: {error}"),
             InvalidReason::ContentMismatch { extension } => {
                 write!(f, "content is not a .{extension} container")
+            }
+            InvalidReason::CorruptPieces { pieces } => {
+                let shown: Vec<String> = pieces.iter().take(8).map(u32::to_string).collect();
+                let more = if pieces.len() > 8 { ", ..." } else { "" };
+                write!(
+                    f,
+                    "{} corrupt piece(s): {}{more}",
+                    pieces.len(),
+                    shown.join(", ")
+                )
             }
         }
     }

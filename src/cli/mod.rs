@@ -101,6 +101,13 @@ pub struct CacheVerifyArgs {
     /// Only the files of this info-hash
     pub hash: Option<String>,
 
+    /// Download corrupt pieces again from the swarm
+    #[arg(long)]
+    pub repair: bool,
+
+    #[command(flatten)]
+    pub p2p: P2pArgs,
+
     /// Print one JSON document on stdout
     #[arg(long, env = "PEERSTREAM_JSON")]
     pub json: bool,

@@ -8,10 +8,15 @@ use humansize::{BINARY, format_size};
 use serde::Serialize;
 
 use super::{Context, print_json};
-use crate::cache::{Cache, CacheEntry, CacheListing, FileState};
+use crate::cache::validate::write_partial_marker;
+use crate::cache::{Cache, CacheEntry, CacheListing, FileState, InvalidReason};
 use crate::cli::{CacheLsArgs, CacheVerifyArgs};
+use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
+use crate::p2p::verify::{PieceCheck, torrent_folder_of, verify_file};
+use crate::p2p::{Engine, FileChoice};
 use crate::target::InfoHash;
+use crate::target::Target;
 
 pub fn ls(ctx: &Context, args: &CacheLsArgs) -> Result<()> {
     let cache = Cache::new(&ctx.settings.cache_dir);
@@ -38,33 +43,43 @@ struct VerifyReport {
     ok: bool,
     checked: usize,
     problems: usize,
-    entries: Vec<CacheEntry>,
+    entries: Vec<VerifiedEntry>,
 }
 
-pub fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
+#[derive(Serialize)]
+struct VerifiedEntry {
+    #[serde(flatten)]
+    entry: CacheEntry,
+    /// Present when torrent metadata is stored beside the file.
+    piece_check: Option<PieceCheck>,
+}
+
+pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
     let cache = Cache::new(&ctx.settings.cache_dir);
-    let entries = match &args.hash {
-        Some(text) => {
-            let hash: InfoHash = text
-                .parse()
-                .map_err(|e| CliError::new(ExitCode::Usage, format!("{e}")))?;
-            let entries: Vec<_> = cache
-                .list()
-                .into_iter()
-                .filter(|e| e.info_hash == hash)
-                .collect();
-            if entries.is_empty() {
-                return Err(CliError::new(
-                    ExitCode::NotInCache,
-                    format!("{hash} has no file in {}", cache.root().display()),
-                )
-                .into());
-            }
-            entries
-        }
-        None => cache.list(),
+    let only = match &args.hash {
+        Some(text) => Some(
+            text.parse::<InfoHash>()
+                .map_err(|e| CliError::new(ExitCode::Usage, format!("{e}")))?,
+        ),
+        None => None,
     };
-    let problems = entries.iter().filter(|e| !e.is_complete()).count();
+    let mut entries = check_all(&cache, only).await?;
+    if entries.is_empty()
+        && let Some(hash) = only
+    {
+        return Err(CliError::new(
+            ExitCode::NotInCache,
+            format!("{hash} has no file in {}", cache.root().display()),
+        )
+        .into());
+    }
+    if args.repair {
+        let repaired = repair(ctx, args, &cache, &entries).await?;
+        if repaired > 0 {
+            entries = check_all(&cache, only).await?;
+        }
+    }
+    let problems = entries.iter().filter(|e| !e.entry.is_complete()).count();
     let report = VerifyReport {
         cache_dir: cache.root().to_path_buf(),
         ok: problems == 0,
@@ -76,12 +91,17 @@ pub fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
         print_json(&report)?;
     } else {
         let mut out = std::io::stdout().lock();
-        for entry in &report.entries {
+        for verified in &report.entries {
+            let pieces = verified
+                .piece_check
+                .as_ref()
+                .map(|c| format!(" [{}/{} pieces hashed]", c.checked, c.pieces))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "{}  {}",
-                state_text(&entry.state),
-                entry.file.display()
+                "{}{pieces}  {}",
+                state_text(&verified.entry.state),
+                verified.entry.file.display()
             )?;
         }
         out.flush()?;
@@ -93,13 +113,103 @@ pub fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
         ));
     }
     if problems > 0 {
+        let hint = if args.repair {
+            "the swarm could not supply every bad piece; try again later"
+        } else {
+            "`peerstream cache verify --repair` downloads corrupt pieces again"
+        };
         return Err(CliError::new(
             ExitCode::CacheInvalid,
             format!("{problems} cached file(s) are partial or invalid and will not be served"),
         )
+        .with_hint(hint)
         .into());
     }
     Ok(())
+}
+
+/// Re-checks every entry (of one hash), hashing pieces where metadata is stored.
+async fn check_all(cache: &Cache, only: Option<InfoHash>) -> Result<Vec<VerifiedEntry>> {
+    let cache = cache.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let entries = match only {
+            Some(hash) => cache.entries(&hash),
+            None => cache.list(),
+        };
+        entries
+            .into_iter()
+            .map(|mut entry| {
+                let piece_check = entry
+                    .is_complete()
+                    .then(|| torrent_folder_of(&entry.path, cache.root(), &entry.info_hash))
+                    .flatten()
+                    .and_then(|folder| match verify_file(&folder, &entry.path) {
+                        Ok(check) => check,
+                        Err(e) => {
+                            tracing::warn!("hashing {}: {e}", entry.path.display());
+                            None
+                        }
+                    });
+                if let Some(check) = piece_check.as_ref().filter(|c| !c.is_ok()) {
+                    entry.state = FileState::Invalid {
+                        reason: InvalidReason::CorruptPieces {
+                            pieces: check.corrupt.clone(),
+                        },
+                    };
+                }
+                VerifiedEntry { entry, piece_check }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    Ok(checked)
+}
+
+/// Marks files with corrupt pieces partial and lets the swarm fill the bad pieces in again.
+async fn repair(
+    ctx: &Context,
+    args: &CacheVerifyArgs,
+    cache: &Cache,
+    entries: &[VerifiedEntry],
+) -> Result<usize> {
+    let broken: Vec<&VerifiedEntry> = entries
+        .iter()
+        .filter(|v| v.piece_check.as_ref().is_some_and(|c| !c.is_ok()))
+        .collect();
+    if broken.is_empty() {
+        return Ok(0);
+    }
+    let options = p2p_options(&args.p2p, &ctx.settings.file.p2p);
+    let engine = Engine::start(options, cache.root())
+        .await
+        .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+    for verified in &broken {
+        let Some(check) = &verified.piece_check else {
+            continue;
+        };
+        let entry = &verified.entry;
+        let folder = engine.torrent_folder(&entry.info_hash);
+        if let Ok(relative) = entry.path.strip_prefix(&folder) {
+            // Never served while it is being mended.
+            write_partial_marker(&folder, &[relative.to_path_buf()])?;
+        }
+        ctx.note(format!(
+            "repairing {} ({} corrupt piece(s))",
+            entry.file.display(),
+            check.corrupt.len()
+        ));
+        let target = Target::InfoHash(entry.info_hash);
+        let torrent = engine
+            .open(&target, &FileChoice::Index(check.file_index), false)
+            .await
+            .map_err(|e| CliError::new(ExitCode::NoPeers, e.to_string()))?;
+        torrent
+            .wait_complete()
+            .await
+            .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+    }
+    engine.stop().await;
+    Ok(broken.len())
 }
 
 fn state_text(state: &FileState) -> String {

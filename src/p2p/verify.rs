@@ -1,1 +1,141 @@
+//! Piece-hash verification of a downloaded file against the torrent metadata stored beside it.
 
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha1::{Digest, Sha1};
+
+use super::{TORRENT_FILE_NAME, TorrentFile, files_of};
+use crate::target::InfoHash;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PieceCheck {
+    /// Index of the file inside the torrent.
+    pub file_index: usize,
+    /// Pieces that overlap the file.
+    pub pieces: u32,
+    /// Pieces that could be hashed (the others need bytes from files not on disk).
+    pub checked: u32,
+    /// Pieces whose SHA-1 does not match the metadata.
+    pub corrupt: Vec<u32>,
+}
+
+impl PieceCheck {
+    pub fn is_ok(&self) -> bool {
+        self.corrupt.is_empty()
+    }
+}
+
+/// The folder a torrent was downloaded into, when `path` lies in one with stored metadata.
+pub fn torrent_folder_of(path: &Path, cache_root: &Path, info_hash: &InfoHash) -> Option<PathBuf> {
+    let folder = cache_root.join(info_hash.to_hex());
+    (path.starts_with(&folder) && folder.join(TORRENT_FILE_NAME).is_file()).then_some(folder)
+}
+
+/// Hashes every piece of the file at `path` (inside `folder`) that can be read from disk.
+/// `Ok(None)`: the file is not part of the stored torrent.
+pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCheck>> {
+    let bytes = std::fs::read(folder.join(TORRENT_FILE_NAME))?;
+    let invalid =
+        |e: super::P2pError| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string());
+    let files = files_of(&bytes).map_err(invalid)?;
+    let parsed = librqbit::torrent_from_bytes(&bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+    let info = parsed
+        .info
+        .data
+        .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+    let Some(target) = files.iter().find(|f| folder.join(&f.path) == path) else {
+        return Ok(None);
+    };
+    let lengths = info.lengths();
+    let piece_length = u64::from(lengths.default_piece_length());
+    let total = lengths.total_length();
+    let offsets = file_offsets(&files);
+    let start = offsets[target.index];
+    let end = start + target.len;
+    let first_piece = start / piece_length;
+    let last_piece = if target.len == 0 {
+        first_piece
+    } else {
+        (end - 1) / piece_length
+    };
+    let mut reader = Layout {
+        folder,
+        files: &files,
+        offsets: &offsets,
+    };
+    let mut check = PieceCheck {
+        file_index: target.index,
+        pieces: 0,
+        checked: 0,
+        corrupt: Vec::new(),
+    };
+    let mut buffer = Vec::with_capacity(piece_length as usize);
+    for piece in first_piece..=last_piece {
+        check.pieces += 1;
+        let piece_start = piece * piece_length;
+        let piece_end = (piece_start + piece_length).min(total);
+        buffer.clear();
+        if !reader.read(piece_start, piece_end, &mut buffer)? {
+            continue;
+        }
+        check.checked += 1;
+        let digest: [u8; 20] = Sha1::digest(&buffer).into();
+        let index = u32::try_from(piece).unwrap_or(u32::MAX);
+        if info.info().compare_hash(index, digest) != Some(true) {
+            check.corrupt.push(index);
+        }
+    }
+    Ok(Some(check))
+}
+
+fn file_offsets(files: &[TorrentFile]) -> Vec<u64> {
+    let mut offset = 0;
+    files
+        .iter()
+        .map(|f| {
+            let here = offset;
+            offset += f.len;
+            here
+        })
+        .collect()
+}
+
+/// Reads byte ranges of the torrent's concatenated files.
+struct Layout<'a> {
+    folder: &'a Path,
+    files: &'a [TorrentFile],
+    offsets: &'a [u64],
+}
+
+impl Layout<'_> {
+    /// Appends torrent bytes `[start, end)` to `out`; `false` when a file is missing or short.
+    fn read(&mut self, start: u64, end: u64, out: &mut Vec<u8>) -> std::io::Result<bool> {
+        for (file, &offset) in self.files.iter().zip(self.offsets) {
+            let file_end = offset + file.len;
+            if file_end <= start || offset >= end || file.len == 0 {
+                continue;
+            }
+            let from = start.max(offset) - offset;
+            let to = end.min(file_end) - offset;
+            let Ok(mut handle) = File::open(self.folder.join(&file.path)) else {
+                return Ok(false);
+            };
+            if handle.metadata()?.len() < to {
+                return Ok(false);
+            }
+            handle.seek(SeekFrom::Start(from))?;
+            let wanted = usize::try_from(to - from).unwrap_or(usize::MAX);
+            let before = out.len();
+            handle.take(to - from).read_to_end(out)?;
+            if out.len() - before != wanted {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
