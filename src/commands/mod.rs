@@ -39,7 +39,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<()> {
         } => cache::ls(&ctx, &args),
         Command::Cache {
             command: CacheCommand::Verify(args),
-        } => cache::verify(&ctx, &args),
+        } => cache::verify(&ctx, &args).await,
         Command::Fetch(args) => fetch::run(&ctx, &args).await,
         Command::Serve(args) => serve::run(&ctx, &args).await,
         Command::Nat {
