@@ -225,3 +225,160 @@ fn server_without_rfc5780_and_unreachable_servers() {
         Some("no_server_reachable")
     );
 }
+
+/// Runs `peerstream nat ...` in the client namespace with the lab's cache folder.
+fn nat_cmd(lab: &Lab, args: &[&str]) -> (Value, Output) {
+    let out = lab
+        .command(&lab.client, BIN)
+        .args(["--quiet", "nat"])
+        .args(args)
+        .arg("--json")
+        .env("PEERSTREAM_CACHE_DIR", lab.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run peerstream");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (json, out)
+}
+
+/// Sends one UDP datagram and opens one TCP connection from the public namespace to the
+/// router's WAN address and `port`; returns whether each reached the client's sockets.
+fn inbound_reaches_client(lab: &Lab, port: u16) -> (bool, bool) {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream, UdpSocket};
+    use std::time::Duration;
+    let (udp, tcp) = lab.in_ns(&lab.client, move || {
+        let udp = UdpSocket::bind(("0.0.0.0", port)).expect("client udp");
+        let tcp = TcpListener::bind(("0.0.0.0", port)).expect("client tcp");
+        (udp, tcp)
+    });
+    let target = format!("{}:{port}", netns::ROUTER_WAN_IP);
+    let (sender, connected) = lab.in_ns(&lab.public, move || {
+        let sender = UdpSocket::bind("0.0.0.0:0").expect("public udp");
+        let _ = sender.send_to(b"inbound through the mapping", &target);
+        let addr: std::net::SocketAddr = target.parse().expect("addr");
+        let connected = TcpStream::connect_timeout(&addr, Duration::from_millis(800))
+            .and_then(|mut s| s.write_all(b"tcp"))
+            .is_ok();
+        (sender, connected)
+    });
+    udp.set_read_timeout(Some(Duration::from_millis(800)))
+        .expect("timeout");
+    let mut buf = [0u8; 64];
+    let udp_ok = matches!(udp.recv_from(&mut buf), Ok((n, _)) if &buf[..n] == b"inbound through the mapping");
+    let tcp_ok = connected && {
+        tcp.set_nonblocking(false).expect("blocking");
+        match tcp.accept() {
+            Ok((mut s, _)) => {
+                s.set_read_timeout(Some(Duration::from_millis(800)))
+                    .expect("timeout");
+                let mut got = [0u8; 3];
+                s.read_exact(&mut got).is_ok() && &got == b"tcp"
+            }
+            Err(_) => false,
+        }
+    };
+    drop(sender);
+    (udp_ok, tcp_ok)
+}
+
+/// miniupnpd in the router: `nat detect` sees all three protocols, `nat map` works over
+/// UPnP-IGD, PCP and NAT-PMP, a packet from the public side reaches the client through each
+/// mapping, and `nat unmap` removes it.
+#[test]
+fn port_mapping_with_miniupnpd() {
+    if netns::prerequisites(&[("miniupnpd", "miniupnpd")]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.start_miniupnpd();
+    lab.start_stun();
+
+    let primary = format!("{STUN_PRIMARY}:3478");
+    let (report, out) = detect(&lab, &[&primary], &[]);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("port_restricted_cone")
+    );
+    for proto in ["upnp_igd", "nat_pmp", "pcp"] {
+        let p = &report["port_mapping"][proto];
+        assert_eq!(p["answered"], Value::Bool(true), "{proto}: {report}");
+        assert_eq!(p["test_mapping"], Value::Bool(true), "{proto}: {report}");
+    }
+    // miniupnpd reports its label, STUN the real address: detect calls that double NAT.
+    assert_eq!(report["double_nat"], Value::Bool(true), "{report}");
+
+    for (method, port) in [("upnp", 41000u16), ("pcp", 41001), ("nat-pmp", 41002)] {
+        let port_text = port.to_string();
+        // Before mapping, nothing gets in.
+        assert_eq!(
+            inbound_reaches_client(&lab, port),
+            (false, false),
+            "{method} before map"
+        );
+
+        let (json, out) = nat_cmd(&lab, &["map", "--method", method, "--port", &port_text]);
+        let context = format!(
+            "{method}: {json}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{context}");
+        let mappings = json["mappings"].as_array().cloned().unwrap_or_default();
+        assert_eq!(mappings.len(), 2, "{context}");
+        for m in &mappings {
+            assert_eq!(
+                m["external_port"].as_u64(),
+                Some(u64::from(port)),
+                "{context}"
+            );
+            assert_eq!(
+                m["external_ip"].as_str(),
+                Some(netns::UPNP_LABEL),
+                "{context}"
+            );
+        }
+        assert_eq!(
+            inbound_reaches_client(&lab, port),
+            (true, true),
+            "{context}"
+        );
+
+        let (json, out) = nat_cmd(&lab, &["unmap", "--port", &port_text]);
+        let context = format!(
+            "{method} unmap: {json}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{context}");
+        assert_eq!(
+            json["removed"].as_array().map(Vec::len),
+            Some(2),
+            "{context}"
+        );
+        let rules = lab.exec(
+            &lab.router,
+            &[
+                "nft",
+                "list",
+                "chain",
+                "inet",
+                "upnp",
+                "prerouting_miniupnpd",
+            ],
+        );
+        let rules = String::from_utf8_lossy(&rules.stdout);
+        assert!(
+            !rules.contains(&format!("dport {port}")),
+            "{context}\n{rules}"
+        );
+        assert_eq!(
+            inbound_reaches_client(&lab, port),
+            (false, false),
+            "{method} after unmap"
+        );
+    }
+
+    // Nothing recorded any more: unmap says so and fails.
+    let (_, out) = nat_cmd(&lab, &["unmap"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -129,6 +129,9 @@ pub struct Report {
     pub tests: Tests,
     /// `null` when the probe was skipped (disabled, or no NAT to map through).
     pub port_mapping: Option<ProbeReport>,
+    /// The gateway's external address (UPnP/NAT-PMP/PCP) differs from the STUN public address;
+    /// `null` when no gateway told its address.
+    pub double_nat: Option<bool>,
     pub port: u16,
     pub verdict: String,
     pub advice: Vec<String>,
@@ -183,6 +186,7 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
         servers_tried: Vec::new(),
         tests: Tests::default(),
         port_mapping: None,
+        double_nat: None,
         port: opts.port,
         verdict: String::new(),
         advice: Vec::new(),
@@ -221,7 +225,7 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
         filtering: report.filtering,
     });
     report.classic_label = report.classic.label().to_string();
-    let facts = report
+    let mut facts = report
         .port_mapping
         .as_ref()
         .map(|p| MappingFacts {
@@ -229,9 +233,36 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
             protocol_answered: p.any_answered(),
         })
         .unwrap_or_default();
+    if let (Some(p), Some(public)) = (&report.port_mapping, report.public_address)
+        && let Some(gateway_ip) = p.external_ip()
+        && gateway_ip != public.ip()
+    {
+        // The router maps on an address that is not the public one: another NAT beyond it.
+        report.notes.push(format!(
+            "the router reports {gateway_ip} as its external address, but STUN sees \
+             {}: another NAT sits beyond the router (double NAT or carrier-grade NAT), so a \
+             mapping on the router alone does not make you reachable",
+            public.ip()
+        ));
+        report.double_nat = Some(true);
+        facts.test_mapping_ok = false;
+    } else if report
+        .port_mapping
+        .as_ref()
+        .is_some_and(|p| p.external_ip().is_some())
+    {
+        report.double_nat = Some(false);
+    }
     let (verdict, advice) = classify::verdict(report.classic, opts.port, facts);
     report.verdict = verdict;
     report.advice = advice;
+    if report.double_nat == Some(true) {
+        report.advice.push(
+            "put the outer router in bridge mode, forward the port on it as well, or ask the \
+             ISP for a public IPv4 address"
+                .into(),
+        );
+    }
     report.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }

@@ -144,6 +144,13 @@ impl ProbeReport {
         self.upnp_igd.answered || self.nat_pmp.answered || self.pcp.answered
     }
 
+    /// The external address the gateway reported, from any protocol.
+    pub fn external_ip(&self) -> Option<IpAddr> {
+        [&self.upnp_igd, &self.pcp, &self.nat_pmp]
+            .iter()
+            .find_map(|p| p.external_ip)
+    }
+
     pub fn test_mapping_ok(&self) -> bool {
         [&self.upnp_igd, &self.nat_pmp, &self.pcp]
             .iter()

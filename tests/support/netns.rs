@@ -286,6 +286,68 @@ impl Lab {
     }
 }
 
+impl Lab {
+    /// miniupnpd in the router (UPnP-IGD, NAT-PMP and PCP) over the "upnp" ruleset. Its WAN
+    /// address is reserved, so it would refuse to map; `ext_ip` gives it a public-looking label
+    /// to report instead (no packet is ever sent to that label).
+    pub fn start_miniupnpd(&mut self) {
+        self.set_mode("upnp");
+        let conf = self.dir.path().join("miniupnpd.conf");
+        let lease = self.dir.path().join("miniupnpd.leases");
+        std::fs::write(
+            &conf,
+            format!(
+                "ext_ifname=r1\n\
+                 listening_ip=r0\n\
+                 ext_ip={UPNP_LABEL}\n\
+                 enable_natpmp=yes\n\
+                 enable_upnp=yes\n\
+                 secure_mode=yes\n\
+                 system_uptime=yes\n\
+                 lease_file={}\n\
+                 uuid=3e2b58c3-8a9e-4c7a-9f35-6f1f2d7c0a11\n\
+                 upnp_table_name=upnp\n\
+                 upnp_nat_table_name=upnp\n\
+                 upnp_forward_chain=miniupnpd\n\
+                 upnp_nat_chain=prerouting_miniupnpd\n\
+                 upnp_nat_postrouting_chain=postrouting_miniupnpd\n\
+                 allow 1024-65535 198.18.1.0/24 1024-65535\n\
+                 deny 0-65535 0.0.0.0/0 0-65535\n",
+                path_str(&lease)
+            ),
+        )
+        .expect("miniupnpd config");
+        let pid = path_str(&self.dir.path().join("miniupnpd.pid"));
+        let conf = path_str(&conf);
+        let router = self.router.clone();
+        self.spawn(
+            "miniupnpd",
+            &router,
+            &["miniupnpd", "-f", &conf, "-d", "-P", &pid],
+        );
+        let endpoints = vec![format!("{ROUTER_LAN_IP}:5351"), ":1900".to_string()];
+        self.wait_udp(&router, &endpoints, "miniupnpd");
+    }
+
+    /// Runs `f` on a thread that has entered namespace `ns`; sockets it creates stay there.
+    pub fn in_ns<T: Send + 'static>(&self, ns: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let path = format!("/var/run/netns/{ns}");
+        std::thread::spawn(move || {
+            let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            use std::os::fd::AsRawFd;
+            // SAFETY: setns on a valid namespace fd; it changes only this thread's namespace.
+            let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns {path}: {}", std::io::Error::last_os_error());
+            f()
+        })
+        .join()
+        .expect("namespace thread")
+    }
+}
+
+/// What miniupnpd reports as its external address (see `start_miniupnpd`).
+pub const UPNP_LABEL: &str = "11.22.33.44";
+
 fn path_str(p: &Path) -> String {
     p.to_string_lossy().to_string()
 }
