@@ -381,4 +381,81 @@ fn port_mapping_with_miniupnpd() {
     // Nothing recorded any more: unmap says so and fails.
     let (_, out) = nat_cmd(&lab, &["unmap"]);
     assert_eq!(out.status.code(), Some(1));
+
+    hold_renews_and_removes_on_sigint(&lab);
+}
+
+fn upnp_rules(lab: &Lab) -> String {
+    let out = lab.exec(
+        &lab.router,
+        &[
+            "nft",
+            "list",
+            "chain",
+            "inet",
+            "upnp",
+            "prerouting_miniupnpd",
+        ],
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// `nat map --hold` renews its lease at half the lifetime, and Ctrl-C (SIGINT) removes the
+/// mapping before it exits.
+fn hold_renews_and_removes_on_sigint(lab: &Lab) {
+    use std::time::{Duration, Instant};
+    let port = 41003u16;
+    let rule = format!("dport {port}");
+    let added = format!("AddPortMapping: ext port {port} ");
+    let mut child = lab
+        .command(&lab.client, BIN)
+        .args(["--quiet", "nat", "map", "--method", "upnp", "--hold"])
+        .args(["--port", &port.to_string(), "--lifetime", "2"])
+        .env("PEERSTREAM_CACHE_DIR", lab.dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start nat map --hold");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !upnp_rules(lab).contains(&rule) {
+        assert!(Instant::now() < deadline, "nat map --hold mapped nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Lease 2 s: renewed every second, so after 2.6 s there were at least two renewals of each
+    // of TCP and UDP besides the first two requests.
+    std::thread::sleep(Duration::from_millis(2600));
+    let requests = lab.log("miniupnpd").matches(&added).count();
+    assert!(
+        requests >= 6,
+        "{requests} AddPortMapping requests for {port}"
+    );
+    assert_eq!(
+        inbound_reaches_client(lab, port),
+        (true, true),
+        "held mapping"
+    );
+
+    // `ip netns exec` execs peerstream itself, so the child's pid is peerstream's.
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: sends SIGINT to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("nat map --hold did not stop on SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert!(status.success(), "exit {status}: {stderr}");
+    assert!(!upnp_rules(lab).contains(&rule), "mapping left behind");
 }

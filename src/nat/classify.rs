@@ -1,10 +1,10 @@
 //! Pure classification: RFC 5780 behaviours in, the classic RFC 3489 label and a plain-words
 //! verdict out. No I/O here, so every combination is table-tested below.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Mapping or filtering behaviour per RFC 4787 / RFC 5780.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Behaviour {
     EndpointIndependent,
@@ -23,7 +23,7 @@ impl Behaviour {
 }
 
 /// The classic (RFC 3489) NAT type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClassicType {
     OpenInternet,

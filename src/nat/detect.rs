@@ -8,7 +8,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::net::UdpSocket;
 
 use super::classify::{self, Behaviour, ClassicType, MappingFacts, Observations};
@@ -57,7 +57,7 @@ impl Default for DetectOptions {
 }
 
 /// Overall outcome; decides the exit code of `nat detect`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// A STUN server answered; the report holds what could be tested.
@@ -69,7 +69,7 @@ pub enum Status {
 }
 
 /// What happened with one configured server.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServerAttempt {
     /// As given (`HOST:PORT`).
     pub server: String,
@@ -82,7 +82,7 @@ pub struct ServerAttempt {
 }
 
 /// The server that ran the tests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServerInfo {
     pub server: String,
     pub address: SocketAddr,
@@ -94,7 +94,7 @@ pub struct ServerInfo {
 }
 
 /// Raw results of each test, for the curious and for bug reports.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Tests {
     /// Mapped address of mapping tests I, II and III (II and III go to the alternate address).
     pub mapping_test1: Option<SocketAddr>,
@@ -106,7 +106,7 @@ pub struct Tests {
 }
 
 /// The result of `detect`; serialised as `nat detect --json` (docs/JSON-nat.md).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub schema: u32,
     pub status: Status,
@@ -634,5 +634,234 @@ mod tests {
             ..DetectOptions::default()
         };
         assert!(matches!(detect(&opts).await, Err(DetectError::NoServers)));
+    }
+}
+
+/// A fake RFC 5780 server on loopback (127.0.0.1 and 127.0.0.2, two ports each), to run the
+/// whole sequence without root or network. Behind no NAT, so it checks the no-NAT branch, the
+/// server-side oddities and the timeouts; the NAT types are covered by the namespace lab.
+#[cfg(test)]
+mod loopback {
+    use std::net::{Ipv4Addr, SocketAddr};
+    use std::sync::Arc;
+
+    use bytecodec::EncodeExt;
+    use stun_codec::rfc5389::attributes::{ErrorCode, XorMappedAddress};
+    use stun_codec::rfc5389::methods::BINDING;
+    use stun_codec::rfc5780::attributes::{OtherAddress, ResponseOrigin};
+    use stun_codec::{Message, MessageClass, MessageEncoder};
+    use tokio::net::UdpSocket;
+
+    use super::*;
+    use crate::nat::stun::{Attr, Incoming, decode};
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Server {
+        Honest,
+        Refuses420,
+        IgnoresChange,
+        NoOtherAddress,
+    }
+
+    /// CHANGE-REQUEST flags (change IP, change port) read straight from the wire.
+    fn change_flags(buf: &[u8]) -> (bool, bool) {
+        let mut at = 20;
+        while at + 4 <= buf.len() {
+            let kind = u16::from_be_bytes([buf[at], buf[at + 1]]);
+            let len = usize::from(u16::from_be_bytes([buf[at + 2], buf[at + 3]]));
+            if kind == 0x0003 && len == 4 && at + 8 <= buf.len() {
+                let flags = buf[at + 7];
+                return (flags & 0x04 != 0, flags & 0x02 != 0);
+            }
+            at += 4 + len.div_ceil(4) * 4;
+        }
+        (false, false)
+    }
+
+    /// Binds the four sockets; returns them as [primary, primary-ip/alt-port, alt-ip/primary-port,
+    /// alt-ip/alt-port].
+    async fn sockets() -> [Arc<UdpSocket>; 4] {
+        let a = Ipv4Addr::new(127, 0, 0, 1);
+        let b = Ipv4Addr::new(127, 0, 0, 2);
+        for _ in 0..20 {
+            let Ok(s1) = UdpSocket::bind((a, 0)).await else {
+                continue;
+            };
+            let Ok(s2) = UdpSocket::bind((a, 0)).await else {
+                continue;
+            };
+            let (Ok(p1), Ok(p2)) = (s1.local_addr(), s2.local_addr()) else {
+                continue;
+            };
+            let (Ok(s3), Ok(s4)) = (
+                UdpSocket::bind((b, p1.port())).await,
+                UdpSocket::bind((b, p2.port())).await,
+            ) else {
+                continue;
+            };
+            return [s1, s2, s3, s4].map(Arc::new);
+        }
+        panic!("could not bind a loopback STUN server");
+    }
+
+    /// Starts the fake server; returns its primary address.
+    async fn start(kind: Server) -> SocketAddr {
+        let socks = sockets().await;
+        let addr = |i: usize| socks[i].local_addr().expect("bound");
+        let primary = addr(0);
+        let other = addr(3);
+        for i in 0..4 {
+            let socks = socks.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1500];
+                loop {
+                    let Ok((len, from)) = socks[i].recv_from(&mut buf).await else {
+                        return;
+                    };
+                    let Some(Incoming::Request(id)) = decode(&buf[..len], from) else {
+                        continue;
+                    };
+                    let (change_ip, change_port) = change_flags(&buf[..len]);
+                    let changing = change_ip || change_port;
+                    let mut out = i;
+                    if kind == Server::Honest {
+                        // Bit 1 of the index is the IP, bit 0 the port.
+                        if change_ip {
+                            out ^= 2;
+                        }
+                        if change_port {
+                            out ^= 1;
+                        }
+                    }
+                    let reply_from = socks[out].local_addr().expect("bound");
+                    let message = if kind == Server::Refuses420 && changing {
+                        let mut m: Message<Attr> =
+                            Message::new(MessageClass::ErrorResponse, BINDING, id);
+                        if let Ok(code) = ErrorCode::new(420, "Unknown Attribute".into()) {
+                            m.add_attribute(code);
+                        }
+                        m
+                    } else {
+                        let mut m: Message<Attr> =
+                            Message::new(MessageClass::SuccessResponse, BINDING, id);
+                        m.add_attribute(XorMappedAddress::new(from));
+                        if kind != Server::NoOtherAddress {
+                            m.add_attribute(OtherAddress::new(other));
+                            m.add_attribute(ResponseOrigin::new(reply_from));
+                        }
+                        m
+                    };
+                    if let Ok(bytes) = MessageEncoder::new().encode_into_bytes(message) {
+                        let _ = socks[out].send_to(&bytes, from).await;
+                    }
+                }
+            });
+        }
+        primary
+    }
+
+    fn options(servers: Vec<String>, timeout_ms: u64) -> DetectOptions {
+        DetectOptions {
+            servers,
+            timeout: Duration::from_millis(timeout_ms),
+            hairpin: true,
+            // Never probe the real gateway from a unit test.
+            port_mapping: false,
+            port: 6881,
+        }
+    }
+
+    async fn run(kind: Server) -> Report {
+        let primary = start(kind).await;
+        detect(&options(vec![primary.to_string()], 1000))
+            .await
+            .expect("detect")
+    }
+
+    #[tokio::test]
+    async fn honest_server_without_nat_is_open_internet() {
+        let r = run(Server::Honest).await;
+        assert_eq!(r.status, Status::Ok);
+        assert_eq!(r.nat, Some(false));
+        assert_eq!(r.mapping, Some(Behaviour::EndpointIndependent));
+        assert_eq!(r.filtering, Some(Behaviour::EndpointIndependent));
+        assert_eq!(r.classic, ClassicType::OpenInternet);
+        assert_eq!(r.public_address, r.local_address);
+        assert_eq!(r.hairpinning, None);
+        assert!(r.server.as_ref().is_some_and(|s| s.rfc5780));
+        assert_eq!(r.tests.filtering_test2, Some(true));
+        assert!(r.port_mapping.is_none());
+        // The coordinator caches reports: they read back as written.
+        let text = serde_json::to_string(&r).expect("json");
+        let back: Report = serde_json::from_str(&text).expect("parse");
+        assert_eq!(back.classic, r.classic);
+        assert_eq!(back.public_address, r.public_address);
+    }
+
+    #[tokio::test]
+    async fn error_420_on_change_request_keeps_the_public_address() {
+        let r = run(Server::Refuses420).await;
+        assert_eq!(r.status, Status::Ok);
+        assert!(r.public_address.is_some());
+        assert_eq!(r.filtering, None);
+        assert_eq!(r.classic, ClassicType::Unknown);
+        assert!(r.notes.iter().any(|n| n.contains("420")), "{:?}", r.notes);
+    }
+
+    #[tokio::test]
+    async fn ignored_change_request_is_not_taken_for_open_filtering() {
+        let r = run(Server::IgnoresChange).await;
+        assert_eq!(r.filtering, None);
+        assert_eq!(r.classic, ClassicType::Unknown);
+        assert!(
+            r.notes.iter().any(|n| n.contains("ignored")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[tokio::test]
+    async fn server_without_other_address_gives_the_public_address_and_a_note() {
+        let r = run(Server::NoOtherAddress).await;
+        assert_eq!(r.status, Status::Ok);
+        assert!(r.public_address.is_some());
+        assert!(r.server.as_ref().is_some_and(|s| !s.rfc5780));
+        assert_eq!(r.classic, ClassicType::Unknown);
+        assert!(
+            r.notes.iter().any(|n| n.contains("RFC 5780")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[tokio::test]
+    async fn silence_is_udp_blocked_within_the_timeout() {
+        // A port with nothing behind it.
+        let closed = std::net::UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("bind");
+        let started = std::time::Instant::now();
+        let r = detect(&options(vec![closed.to_string()], 300))
+            .await
+            .expect("detect");
+        assert_eq!(r.status, Status::UdpBlocked);
+        assert_eq!(r.classic, ClassicType::UdpBlocked);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(r.servers_tried[0].result, "timeout");
+    }
+
+    #[tokio::test]
+    async fn a_dead_server_first_in_the_list_is_skipped() {
+        let closed = std::net::UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("bind");
+        let primary = start(Server::Honest).await;
+        let r = detect(&options(vec![closed.to_string(), primary.to_string()], 500))
+            .await
+            .expect("detect");
+        assert_eq!(r.classic, ClassicType::OpenInternet);
+        assert_eq!(r.servers_tried[0].result, "timeout");
+        assert_eq!(r.servers_tried[1].result, "answered");
+        assert_eq!(r.server.map(|s| s.address), Some(primary));
     }
 }

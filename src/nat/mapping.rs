@@ -120,7 +120,7 @@ fn search_options(local: Ipv4Addr, budget: Duration) -> igd_next::SearchOptions 
 }
 
 /// What one protocol did during [`probe`].
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProtocolProbe {
     /// The gateway answered this protocol at all.
     pub answered: bool,
@@ -131,7 +131,7 @@ pub struct ProtocolProbe {
 }
 
 /// The port-mapping part of `nat detect`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProbeReport {
     pub gateway: Option<Ipv4Addr>,
     pub upnp_igd: ProtocolProbe,
@@ -681,6 +681,15 @@ pub async fn unmap_record(record: &MappingRecord, timeout: Duration) -> Result<(
     }
 }
 
+/// When to renew: at half the shortest granted lease (at least a second); permanent leases (0)
+/// need no renewal, so then only an hourly check.
+fn renew_after(lifetimes: impl Iterator<Item = u32>) -> Duration {
+    match lifetimes.filter(|s| *s > 0).min() {
+        Some(s) => Duration::from_millis(u64::from(s) * 500).max(Duration::from_secs(1)),
+        None => Duration::from_secs(3600),
+    }
+}
+
 /// Mappings kept alive in the background: renewed at half their lease, removed by
 /// [`Lease::release`] or, best effort, when dropped inside a tokio runtime.
 pub struct Lease {
@@ -698,16 +707,7 @@ impl Lease {
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             loop {
-                let shortest = mappings
-                    .iter()
-                    .map(|m| m.record().lifetime_seconds)
-                    .filter(|s| *s > 0)
-                    .min();
-                let wait = match shortest {
-                    Some(s) => Duration::from_secs(u64::from(s) / 2).max(Duration::from_secs(5)),
-                    // Permanent leases need no renewal; just wait to be stopped.
-                    None => Duration::from_secs(3600),
-                };
+                let wait = renew_after(mappings.iter().map(|m| m.record().lifetime_seconds));
                 tokio::select! {
                     _ = &mut stopped => break,
                     _ = tokio::time::sleep(wait) => {
@@ -800,6 +800,21 @@ mod tests {
         assert!(text.contains("\"method\":\"pcp\""));
         let back: MappingRecord = serde_json::from_str(&text).expect("parse");
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn renewal_at_half_the_shortest_lease() {
+        assert_eq!(
+            renew_after([3600, 120].into_iter()),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            renew_after([0, 7200].into_iter()),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(renew_after([1].into_iter()), Duration::from_secs(1));
+        assert_eq!(renew_after([0].into_iter()), Duration::from_secs(3600));
+        assert_eq!(renew_after(std::iter::empty()), Duration::from_secs(3600));
     }
 
     #[test]
