@@ -75,7 +75,8 @@ pub struct ServerAttempt {
     pub server: String,
     /// The address used, once resolved.
     pub address: Option<SocketAddr>,
-    /// `answered`, `timeout`, `unresolved`, `send_failed`, `error_response`, `not_needed`.
+    /// `answered`, `timeout`, `unresolved`, `send_failed`, `error_response`, or `not_needed`
+    /// (a preferred server had already answered).
     pub result: String,
     pub rfc5780: bool,
     pub detail: Option<String>,
@@ -402,6 +403,7 @@ async fn run_stun(opts: &DetectOptions, report: &mut Report) -> Result<bool, Det
                 ("timeout", None, false)
             }
             Outcome::SendFailed(e) => ("send_failed", Some(e.clone()), false),
+            Outcome::NotNeeded => ("not_needed", None, false),
         };
         report.servers_tried.push(ServerAttempt {
             server: spec.clone(),
@@ -589,7 +591,7 @@ async fn filtering_tests(
                 }
             }
             Outcome::Timeout => Some(false),
-            Outcome::SendFailed(_) => None,
+            Outcome::SendFailed(_) | Outcome::NotNeeded => None,
         }
     };
     let f2 = judge(&outcomes[0], false);

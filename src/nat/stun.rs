@@ -81,6 +81,8 @@ pub enum Outcome {
     Timeout,
     /// The request could not be sent at all (no route, network unreachable, ...).
     SendFailed(String),
+    /// Still unanswered when the other answers made it unnecessary.
+    NotNeeded,
 }
 
 impl Outcome {
@@ -290,9 +292,16 @@ pub async fn exchange(
             _ = tokio::time::sleep_until(wake) => {}
         }
     }
+    let timed_out = Instant::now() >= deadline;
     Ok(outcomes
         .into_iter()
-        .map(|o| o.unwrap_or(Outcome::Timeout))
+        .map(|o| {
+            o.unwrap_or(if timed_out {
+                Outcome::Timeout
+            } else {
+                Outcome::NotNeeded
+            })
+        })
         .collect())
 }
 
