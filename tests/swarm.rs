@@ -403,3 +403,95 @@ fn cache_verify_finds_corrupt_pieces_and_repair_refetches_them() {
         .success();
     assert_eq!(std::fs::read(&path).expect("repaired"), bytes);
 }
+
+#[test]
+fn multi_file_torrents_pick_the_largest_video_and_address_files_by_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("Season");
+    std::fs::create_dir(&content).expect("folder");
+    let episode = payload(3 * MIB + 1, 6);
+    let feature = payload(5 * MIB + 3, 7);
+    let notes = b"not a video".repeat(100_000);
+    std::fs::write(content.join("a-episode.mp4"), &episode).expect("episode");
+    std::fs::write(content.join("b-feature.mp4"), &feature).expect("feature");
+    std::fs::write(content.join("c-notes.txt"), &notes).expect("notes");
+    let torrent = make_torrent(&content, 256 * 1024, &[]);
+    // A folder torrent's files sit directly in the folder given as output.
+    let seeder = Seeder::start(&torrent, &content, None);
+    let flags = loopback_flags(&[seeder.addr], &[]);
+
+    // fetch: the default is the largest video; --file picks by name; --all takes everything.
+    let cache = tempfile::tempdir().expect("tempdir");
+    let (done, output) = fetch_json(cache.path(), &torrent.info_hash, &flags);
+    assert_success(&output);
+    assert!(
+        done["path"]
+            .as_str()
+            .expect("path")
+            .ends_with("b-feature.mp4")
+    );
+    let mut by_name = flags.clone();
+    by_name.extend(["--file".to_owned(), "A-EPISODE.mp4".to_owned()]);
+    let (done, output) = fetch_json(cache.path(), &torrent.info_hash, &by_name);
+    assert_success(&output);
+    let episode_path = done["path"].as_str().expect("path").to_owned();
+    assert_eq!(std::fs::read(&episode_path).expect("episode"), episode);
+    let all_cache = tempfile::tempdir().expect("tempdir");
+    let output = peerstream(all_cache.path())
+        .args(["fetch", &torrent.info_hash, "--all"])
+        .args(&flags)
+        .output()
+        .expect("fetch --all");
+    assert_success(&output);
+    let listed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    let notes_path = listed
+        .lines()
+        .find(|l| l.ends_with("c-notes.txt"))
+        .expect("notes path");
+    assert_eq!(std::fs::read(notes_path).expect("notes"), notes);
+
+    // serve: /:hash is the default file, /:hash/:index any file, from the swarm.
+    let serve_cache = tempfile::tempdir().expect("tempdir");
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(serve_cache.path(), &flag_refs);
+    let client = reqwest::blocking::Client::new();
+    let default = client
+        .get(server.stream_url(&torrent.info_hash))
+        .send()
+        .expect("get");
+    assert_eq!(default.status(), StatusCode::OK);
+    assert_eq!(default.bytes().expect("body").as_ref(), &feature[..]);
+    let first = client
+        .get(server.url(&format!("/stream/proxy/{}/0", torrent.info_hash)))
+        .header("range", "bytes=100-199")
+        .send()
+        .expect("get");
+    assert_eq!(first.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(first.bytes().expect("body").as_ref(), &episode[100..200]);
+    let missing = client
+        .get(server.url(&format!("/stream/proxy/{}/9", torrent.info_hash)))
+        .send()
+        .expect("get");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = missing.json().expect("json");
+    assert_eq!(body["code"], "no_such_file");
+}
+
+#[test]
+fn fetch_to_stdout_streams_the_bytes_in_order() {
+    let (_seed_dir, torrent, seeder, bytes) =
+        seeded("pipe.mp4", 10 * MIB + 1, 8, Some(10 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let output = peerstream(cache.path())
+        .args(["fetch", &torrent.info_hash, "--stdout"])
+        .args(loopback_flags(&[seeder.addr], &[]))
+        .output()
+        .expect("fetch --stdout");
+    assert_success(&output);
+    assert_eq!(output.stdout.len(), bytes.len());
+    assert!(
+        output.stdout == bytes,
+        "stdout bytes differ from the source"
+    );
+}
