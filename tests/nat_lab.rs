@@ -226,6 +226,47 @@ fn server_without_rfc5780_and_unreachable_servers() {
     );
 }
 
+/// `nat detect --turn` against coturn as a TURN relay: the allocation is granted and the
+/// relayed address reported; a wrong password is reported as such, without failing detection.
+#[test]
+fn turn_relay_allocation() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode("masquerade");
+    lab.start_turn();
+    let server = format!("{}:3478", netns::SPARE_PUBLIC);
+    let good = format!("turn:peer:secret@{server}");
+    let (report, out) = detect(&lab, &[&server], &["--no-port-mapping", "--turn", &good]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    let turn = &report["turn"];
+    assert_eq!(turn["ok"], Value::Bool(true), "{context}");
+    let relayed = turn["relayed_address"].as_str().unwrap_or_default();
+    assert!(
+        relayed.starts_with(&format!("{}:", netns::SPARE_PUBLIC)),
+        "{context}"
+    );
+    let mapped = turn["mapped_address"].as_str().unwrap_or_default();
+    assert!(
+        mapped.starts_with(&format!("{}:", netns::ROUTER_WAN_IP)),
+        "{context}"
+    );
+    assert!(
+        !context.contains("secret"),
+        "the password leaked into the report"
+    );
+
+    let bad = format!("turn:peer:wrong@{server}");
+    let (report, out) = detect(&lab, &[&server], &["--no-port-mapping", "--turn", &bad]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(report["turn"]["ok"], Value::Bool(false), "{context}");
+    let error = report["turn"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("401"), "{context}");
+}
+
 /// Runs `peerstream nat ...` in the client namespace with the lab's cache folder.
 fn nat_cmd(lab: &Lab, args: &[&str]) -> (Value, Output) {
     let out = lab

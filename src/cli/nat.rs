@@ -60,9 +60,18 @@ pub struct NatDetectArgs {
     #[arg(long)]
     pub no_port_mapping: bool,
 
+    /// Also check that this TURN relay grants an allocation, and show the relayed address
+    #[arg(long, env = "PEERSTREAM_TURN", value_name = "turn:USER:PASS@HOST[:PORT]",
+          value_parser = parse_turn, hide_env_values = true)]
+    pub turn: Option<crate::nat::turn::TurnSpec>,
+
     /// Print one JSON document on stdout (schema: docs/JSON-nat.md)
     #[arg(long, env = "PEERSTREAM_JSON")]
     pub json: bool,
+}
+
+fn parse_turn(text: &str) -> Result<crate::nat::turn::TurnSpec, String> {
+    text.parse()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

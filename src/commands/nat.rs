@@ -42,6 +42,7 @@ pub async fn detect(ctx: &Context, args: &NatDetectArgs) -> Result<()> {
     }
     opts.hairpin = !args.no_hairpin;
     opts.port_mapping = !args.no_port_mapping;
+    opts.turn = args.turn.clone();
     if !args.json {
         ctx.note(format!(
             "Testing NAT behaviour with {} (RFC 5780)...",
@@ -142,6 +143,22 @@ fn print_report(r: &Report) -> Result<()> {
             one("PCP", &p.pcp),
             p.gateway.map_or("none".to_string(), |g| g.to_string())
         )?;
+    }
+    if let Some(t) = &r.turn {
+        match (t.ok, t.relayed_address) {
+            (true, Some(relayed)) => writeln!(
+                out,
+                "TURN relay:      {} granted {relayed} (lifetime {} s), released again",
+                t.server,
+                t.lifetime_seconds.unwrap_or(0)
+            )?,
+            _ => writeln!(
+                out,
+                "TURN relay:      {} failed: {}",
+                t.server,
+                t.error.as_deref().unwrap_or("no relayed address")
+            )?,
+        }
     }
     writeln!(out)?;
     writeln!(out, "Verdict: {}", r.verdict)?;

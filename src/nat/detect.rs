@@ -14,6 +14,7 @@ use tokio::net::UdpSocket;
 use super::classify::{self, Behaviour, ClassicType, MappingFacts, Observations};
 use super::mapping::{self, ProbeReport};
 use super::stun::{self, Outcome, Request, Response, Schedule};
+use super::turn::{self, TurnReport, TurnSpec};
 
 /// STUN servers tried when none is given; the first one that answers with OTHER-ADDRESS (RFC
 /// 5780) runs the behaviour tests, the others still give the public address. Documented in
@@ -42,6 +43,8 @@ pub struct DetectOptions {
     pub port_mapping: bool,
     /// The torrent port named in the advice and used for the test mapping.
     pub port: u16,
+    /// Also check that this TURN relay grants an allocation.
+    pub turn: Option<TurnSpec>,
 }
 
 impl Default for DetectOptions {
@@ -52,6 +55,7 @@ impl Default for DetectOptions {
             hairpin: true,
             port_mapping: true,
             port: DEFAULT_PORT,
+            turn: None,
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct Report {
     /// The gateway's external address (UPnP/NAT-PMP/PCP) differs from the STUN public address;
     /// `null` when no gateway told its address.
     pub double_nat: Option<bool>,
+    /// The `--turn` check; `null` when not asked for.
+    pub turn: Option<TurnReport>,
     pub port: u16,
     pub verdict: String,
     pub advice: Vec<String>,
@@ -188,6 +194,7 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
         tests: Tests::default(),
         port_mapping: None,
         double_nat: None,
+        turn: None,
         port: opts.port,
         verdict: String::new(),
         advice: Vec::new(),
@@ -202,7 +209,27 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
         tokio::spawn(async move { mapping::probe(port, budget).await })
     });
 
+    // The TURN check uses its own socket and server; run it beside the rest too.
+    let turn_check = opts.turn.clone().map(|spec| {
+        let timeout = opts.timeout;
+        tokio::spawn(async move { turn::check(&spec, timeout).await })
+    });
+
     let udp_works = run_stun(opts, &mut report).await?;
+
+    if let Some(task) = turn_check {
+        match task.await {
+            Ok(t) => {
+                if let Some(e) = &t.error {
+                    report
+                        .notes
+                        .push(format!("TURN relay {}: no allocation ({e})", t.server));
+                }
+                report.turn = Some(t);
+            }
+            Err(e) => report.notes.push(format!("TURN check failed: {e}")),
+        }
+    }
 
     if let Some(task) = probe {
         if report.nat == Some(false) {
@@ -770,6 +797,7 @@ mod loopback {
             // Never probe the real gateway from a unit test.
             port_mapping: false,
             port: 6881,
+            turn: None,
         }
     }
 

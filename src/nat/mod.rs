@@ -5,12 +5,14 @@
 //!   public address, port-mapping probe, verdict);
 //! - [`mapping::map_port`] / [`mapping::Lease`] map the torrent port with UPnP-IGD, PCP or
 //!   NAT-PMP, renew and remove it;
-//! - [`stun::public_address`] is the one-request public-address lookup.
+//! - [`stun::public_address`] is the one-request public-address lookup;
+//! - [`turn::check`] tests a TURN relay allocation (`nat detect --turn`).
 
 pub mod classify;
 pub mod detect;
 pub mod mapping;
 pub mod stun;
+pub mod turn;
 
 pub use classify::{Behaviour, ClassicType};
 pub use detect::{

@@ -251,6 +251,50 @@ impl Lab {
         self.wait_udp(&self.public.clone(), &endpoints, "plainstun");
     }
 
+    /// coturn as a TURN relay on the spare address, long-term credentials `peer:secret`.
+    pub fn start_turn(&mut self) {
+        let conf = path_str(&self.dir.path().join("turn.conf"));
+        std::fs::write(&conf, "").expect("coturn config");
+        let pid = path_str(&self.dir.path().join("turn.pid"));
+        let log = path_str(&self.dir.path().join("turn.log"));
+        let db = path_str(&self.dir.path().join("turndb"));
+        let args = [
+            "turnserver",
+            "-c",
+            &conf,
+            "--userdb",
+            &db,
+            "--lt-cred-mech",
+            "--user",
+            "peer:secret",
+            "--realm",
+            "lab.test",
+            "--no-cli",
+            "--no-tls",
+            "--no-dtls",
+            "--pidfile",
+            &pid,
+            "--log-file",
+            &log,
+            "--simple-log",
+            "--no-stdout-log",
+            "-L",
+            SPARE_PUBLIC,
+            "-p",
+            "3478",
+            "--relay-ip",
+            SPARE_PUBLIC,
+            "--min-port",
+            "49152",
+            "--max-port",
+            "49200",
+        ];
+        let public = self.public.clone();
+        self.spawn("turn", &public, &args);
+        let endpoints = vec![format!("{SPARE_PUBLIC}:3478")];
+        self.wait_udp(&public, &endpoints, "turn");
+    }
+
     fn start_coturn(&mut self, name: &str, addrs: &[&str], no_rfc5780: bool) {
         // An empty config file: Debian's /etc/turnserver.conf disables RFC 5780.
         let conf = self.dir.path().join(format!("{name}.conf"));
