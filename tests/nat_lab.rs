@@ -37,11 +37,12 @@ fn detect(lab: &Lab, servers: &[&str], extra: &[&str]) -> (Value, Output) {
     (json, out)
 }
 
-/// What `turnutils_natdiscovery -m -f` concluded: (mapping, filtering) in our JSON spelling.
-fn natdiscovery(lab: &Lab) -> (Option<String>, Option<String>) {
+/// What `turnutils_natdiscovery -m -f -H` concluded: mapping and filtering in our JSON
+/// spelling, and whether the hairpinned request came back.
+fn natdiscovery(lab: &Lab) -> (Option<String>, Option<String>, bool) {
     let out = lab
         .command(&lab.client, "turnutils_natdiscovery")
-        .args(["-m", "-f", STUN_PRIMARY])
+        .args(["-m", "-f", "-H", STUN_PRIMARY])
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run turnutils_natdiscovery");
@@ -60,21 +61,33 @@ fn natdiscovery(lab: &Lab) -> (Option<String>, Option<String>) {
                 .to_string()
             })
     };
-    (behaviour("Mapping"), behaviour("Filtering"))
+    let hairpin = text.contains("successful hairpinning");
+    (behaviour("Mapping"), behaviour("Filtering"), hairpin)
 }
 
 fn field(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-/// Builds a lab in `mode`, runs both detectors, checks the classification.
-fn check_mode(
-    mode: &str,
-    classic: &str,
+/// What a router mode must be reported as.
+struct Expect {
+    classic: &'static str,
     nat: Option<bool>,
-    mapping: Option<&str>,
-    filtering: Option<&str>,
-) {
+    mapping: Option<&'static str>,
+    filtering: Option<&'static str>,
+    /// Only tested behind NAT.
+    hairpinning: Option<bool>,
+}
+
+/// Builds a lab in `mode`, runs both detectors, checks the classification.
+fn check_mode(mode: &str, expect: Expect) {
+    let Expect {
+        classic,
+        nat,
+        mapping,
+        filtering,
+        hairpinning,
+    } = expect;
     if netns::prerequisites(&[]).is_err() {
         return;
     }
@@ -117,23 +130,23 @@ fn check_mode(
             "{context}"
         );
     }
-    if nat == Some(true) && classic != "udp_blocked" {
-        // No mode hairpins; the test must have run and said so.
-        assert_eq!(
-            report.get("hairpinning").and_then(Value::as_bool),
-            Some(false),
-            "{context}"
-        );
-    }
+    assert_eq!(
+        report.get("hairpinning").and_then(Value::as_bool),
+        hairpinning,
+        "{context}"
+    );
     let verdict = field(&report, "verdict").unwrap_or_default();
     assert!(!verdict.is_empty(), "{context}");
 
     // The reference client, same lab, same mode.
-    let (ref_mapping, ref_filtering) = natdiscovery(&lab);
+    let (ref_mapping, ref_filtering, ref_hairpin) = natdiscovery(&lab);
     println!(
-        "mode {mode}: peerstream {classic} ({mapping:?}, {filtering:?}); \
-         turnutils_natdiscovery ({ref_mapping:?}, {ref_filtering:?})"
+        "mode {mode}: peerstream {classic} ({mapping:?}, {filtering:?}, hairpin {hairpinning:?}); \
+         turnutils_natdiscovery ({ref_mapping:?}, {ref_filtering:?}, hairpin {ref_hairpin})"
     );
+    if let Some(h) = hairpinning {
+        assert_eq!(ref_hairpin, h, "reference hairpinning, {context}");
+    }
     assert_eq!(
         ref_mapping.as_deref(),
         mapping,
@@ -152,37 +165,114 @@ const APD: Option<&str> = Some("address_and_port_dependent");
 
 #[test]
 fn mode_none_is_open_internet() {
-    check_mode("none", "open_internet", Some(false), EI, EI);
+    check_mode(
+        "none",
+        Expect {
+            classic: "open_internet",
+            nat: Some(false),
+            mapping: EI,
+            filtering: EI,
+            hairpinning: None,
+        },
+    );
 }
 
 #[test]
 fn mode_firewall_is_symmetric_udp_firewall() {
-    check_mode("firewall", "symmetric_udp_firewall", Some(false), EI, APD);
+    check_mode(
+        "firewall",
+        Expect {
+            classic: "symmetric_udp_firewall",
+            nat: Some(false),
+            mapping: EI,
+            filtering: APD,
+            hairpinning: None,
+        },
+    );
 }
 
 #[test]
 fn mode_masquerade_is_port_restricted_cone() {
-    check_mode("masquerade", "port_restricted_cone", Some(true), EI, APD);
+    check_mode(
+        "masquerade",
+        Expect {
+            classic: "port_restricted_cone",
+            nat: Some(true),
+            mapping: EI,
+            filtering: APD,
+            hairpinning: Some(false),
+        },
+    );
 }
 
 #[test]
 fn mode_random_fully_is_symmetric() {
-    check_mode("random", "symmetric", Some(true), APD, APD);
+    check_mode(
+        "random",
+        Expect {
+            classic: "symmetric",
+            nat: Some(true),
+            mapping: APD,
+            filtering: APD,
+            hairpinning: Some(false),
+        },
+    );
 }
 
 #[test]
 fn mode_fullcone_is_full_cone() {
-    check_mode("fullcone", "full_cone", Some(true), EI, EI);
+    check_mode(
+        "fullcone",
+        Expect {
+            classic: "full_cone",
+            nat: Some(true),
+            mapping: EI,
+            filtering: EI,
+            hairpinning: Some(false),
+        },
+    );
 }
 
 #[test]
 fn mode_restricted_is_restricted_cone() {
-    check_mode("restricted", "restricted_cone", Some(true), EI, AD);
+    check_mode(
+        "restricted",
+        Expect {
+            classic: "restricted_cone",
+            nat: Some(true),
+            mapping: EI,
+            filtering: AD,
+            hairpinning: Some(false),
+        },
+    );
+}
+
+#[test]
+fn mode_hairpin_is_port_restricted_cone_with_hairpinning() {
+    check_mode(
+        "hairpin",
+        Expect {
+            classic: "port_restricted_cone",
+            nat: Some(true),
+            mapping: EI,
+            filtering: APD,
+            hairpinning: Some(true),
+        },
+    );
 }
 
 #[test]
 fn mode_udpdrop_is_udp_blocked() {
-    check_mode("udpdrop", "udp_blocked", None, None, None);
+    check_mode(
+        "udpdrop",
+        Expect {
+            classic: "udp_blocked",
+            nat: None,
+            mapping: None,
+            filtering: None,
+            hairpinning: None,
+        },
+    );
 }
 
 /// A server without RFC 5780 still gives the public address, with a note; and a name that
@@ -463,9 +553,9 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
         assert!(Instant::now() < deadline, "nat map --hold mapped nothing");
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Lease 2 s: renewed every second, so after 2.6 s there were at least two renewals of each
+    // Lease 2 s: renewed every second, so after 3.2 s there were at least two renewals of each
     // of TCP and UDP besides the first two requests.
-    std::thread::sleep(Duration::from_millis(2600));
+    std::thread::sleep(Duration::from_millis(3200));
     let requests = lab.log("miniupnpd").matches(&added).count();
     assert!(
         requests >= 6,

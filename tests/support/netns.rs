@@ -34,6 +34,7 @@ pub const MODES: &[&str] = &[
     "random",
     "fullcone",
     "restricted",
+    "hairpin",
     "udpdrop",
 ];
 
