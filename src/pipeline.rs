@@ -1,15 +1,14 @@
 //! The core: turn an info-hash into a [`Source`] of bytes. Mock first, then the cache, then the
 //! swarm. Every face (the subcommands and the HTTP endpoint) goes through [`Pipeline::resolve`].
 
-use std::io;
+use std::io::{self, Read, Seek};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde::Serialize;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use std::sync::Arc;
 
@@ -141,16 +140,64 @@ impl Source {
                 Ok(Box::pin(futures_util::stream::iter(chunks)))
             }
             Source::Cached(entry) => {
-                let mut file = tokio::fs::File::open(&entry.path).await?;
-                file.seek(io::SeekFrom::Start(start)).await?;
-                let reader = file.take(len);
-                Ok(Box::pin(tokio_util::io::ReaderStream::with_capacity(
-                    reader, CHUNK_SIZE,
-                )))
+                if len == 0 {
+                    return Ok(Box::pin(futures_util::stream::empty()));
+                }
+                let path = entry.path.clone();
+                // Open, seek and read the first chunk in one trip to the blocking pool: each
+                // trip is a thread hand-off, and for the short ranges players send while
+                // seeking the first chunk is the whole body.
+                let (first, file) = tokio::task::spawn_blocking(move || {
+                    let mut file = std::fs::File::open(&path)?;
+                    file.seek(io::SeekFrom::Start(start))?;
+                    read_chunk(file, len)
+                })
+                .await
+                .map_err(io::Error::other)??;
+                let remaining = len - first.len() as u64;
+                let rest = futures_util::stream::try_unfold(
+                    (file, remaining),
+                    |(file, remaining)| async move {
+                        if remaining == 0 {
+                            return Ok(None);
+                        }
+                        let (chunk, file) =
+                            tokio::task::spawn_blocking(move || read_chunk(file, remaining))
+                                .await
+                                .map_err(io::Error::other)??;
+                        let remaining = remaining - chunk.len() as u64;
+                        Ok(Some((chunk, (file, remaining))))
+                    },
+                );
+                Ok(Box::pin(
+                    futures_util::stream::once(async move { Ok(first) }).chain(rest),
+                ))
             }
             Source::Swarm { torrent, index } => torrent.read_range(*index, start, len).await,
         }
     }
+}
+
+/// Blocking: reads the next chunk (at most [`CHUNK_SIZE`], fewer only when `remaining` is
+/// smaller) from the file's cursor. A file that ends early is an error, never a short body.
+fn read_chunk(mut file: std::fs::File, remaining: u64) -> io::Result<(Bytes, std::fs::File)> {
+    let want = usize::try_from(remaining.min(CHUNK_SIZE as u64)).unwrap_or(CHUNK_SIZE);
+    let mut buf = bytes::BytesMut::zeroed(want);
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the cached file is shorter than when it was opened",
+                ));
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((buf.freeze(), file))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -236,8 +283,8 @@ impl Pipeline {
             return Ok(Source::Mock { info_hash: h });
         }
         if let Some(h) = info_hash {
-            let cache = self.cache.clone();
             let file = request.file;
+            let cache = self.cache.clone();
             let looked_up = tokio::task::spawn_blocking(move || lookup(&cache, &h, file))
                 .await
                 .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;

@@ -150,19 +150,20 @@ fn fetch_mock_lands_in_the_cache_and_plays_from_there() {
 }
 
 #[test]
-fn fetch_cached_hash_needs_no_network_and_unknown_hash_is_not_available() {
+fn fetch_cached_hash_needs_no_network_and_unknown_hash_has_no_peers() {
     let dir = cache_with_one_of_each();
     peerstream(dir.path())
         .args(["fetch", &HASH.to_uppercase(), "--print-path"])
         .assert()
         .success()
         .stdout(predicate::str::ends_with("Good Movie.mp4\n"));
+    // DHT and trackers are off in tests and no peer is given: nothing to ask.
     peerstream(dir.path())
         .args(["fetch", "9999999999999999999999999999999999999998"])
         .assert()
-        .code(3)
+        .code(6)
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("not available"));
+        .stderr(predicate::str::contains("no way to find peers"));
     peerstream(dir.path())
         .args(["fetch", "not-a-hash"])
         .assert()

@@ -166,6 +166,7 @@ fn fetch_by_bare_hash_from_aria2c_through_a_local_tracker() {
     .expect("config");
     let cache = dir.path().join("cache");
     let output = peerstream(&cache)
+        .env_remove("PEERSTREAM_NO_TRACKERS")
         .arg("--config")
         .arg(&config)
         .args(["fetch", &hash, "--print-path"])

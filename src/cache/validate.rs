@@ -142,6 +142,17 @@ fn marker_covers(dir: &Path, path: &Path) -> bool {
     listed.is_empty() || listed.iter().any(|l| Path::new(l) == relative)
 }
 
+/// The files a marker lists: `None` without a marker, an empty list when it covers everything.
+pub fn read_partial_marker(dir: &Path) -> Option<Vec<std::path::PathBuf>> {
+    let text = std::fs::read_to_string(dir.join(PARTIAL_MARKER)).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(std::path::PathBuf::from)
+            .collect(),
+    )
+}
+
 /// Marks `files` (relative to `dir`) as still downloading.
 pub fn write_partial_marker(dir: &Path, files: &[std::path::PathBuf]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;

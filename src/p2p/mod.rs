@@ -7,6 +7,7 @@
 
 mod select;
 mod stream;
+mod torrent;
 pub mod verify;
 
 use std::collections::{HashMap, HashSet};
@@ -17,14 +18,15 @@ use std::time::Duration;
 
 use librqbit::{
     AddTorrent, AddTorrentOptions, AddTorrentResponse, DhtSessionConfig, ListenerMode,
-    ListenerOptions, ManagedTorrent, Session, SessionOptions, TorrentStatsState,
+    ListenerOptions, Session, SessionOptions,
 };
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-use crate::cache::validate::write_partial_marker;
+use crate::cache::validate::{read_partial_marker, write_partial_marker};
 use crate::target::{InfoHash, Target};
 pub use select::{FileChoice, TorrentFile, choose_file, video_files};
+pub use torrent::SwarmTorrent;
 
 /// Name of the stored metadata beside a torrent's files.
 pub const TORRENT_FILE_NAME: &str = ".peerstream.torrent";
@@ -262,9 +264,23 @@ impl Engine {
         let mut selected = selection(&files, choice, all, default_file)?;
         selected.sort_unstable();
 
+        // Files a finished earlier run left complete stay servable; everything else is partial
+        // until the engine has checked it.
+        let previously_incomplete = read_partial_marker(&folder);
+        let had_metadata = stored.is_file();
+        let incomplete: Vec<PathBuf> = files
+            .iter()
+            .map(|f| f.path.clone())
+            .filter(|p| {
+                !had_metadata
+                    || !folder.join(p).is_file()
+                    || previously_incomplete
+                        .as_ref()
+                        .is_some_and(|list| list.is_empty() || list.contains(p))
+            })
+            .collect();
         write_file(&folder, TORRENT_FILE_NAME, &torrent_bytes)?;
-        let all_paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-        write_partial_marker(&folder, &all_paths).map_err(|source| P2pError::Io {
+        write_partial_marker(&folder, &incomplete).map_err(|source| P2pError::Io {
             path: folder.clone(),
             source,
         })?;
@@ -452,163 +468,4 @@ pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, P2pError> {
         });
     }
     Ok(files)
-}
-
-/// One torrent in the engine.
-pub struct SwarmTorrent {
-    pub info_hash: InfoHash,
-    pub name: String,
-    /// `<cache>/<info-hash>`.
-    pub folder: PathBuf,
-    pub files: Vec<TorrentFile>,
-    pub default_file: usize,
-    selected: Mutex<Vec<usize>>,
-    handle: Arc<ManagedTorrent>,
-    stall_timeout: Duration,
-}
-
-impl std::fmt::Debug for SwarmTorrent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SwarmTorrent")
-            .field("info_hash", &self.info_hash)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-
-impl SwarmTorrent {
-    pub fn file(&self, index: usize) -> Option<&TorrentFile> {
-        self.files.get(index)
-    }
-
-    pub fn selected(&self) -> Vec<usize> {
-        self.selected
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Absolute path of a file of this torrent.
-    pub fn path_of(&self, index: usize) -> Option<PathBuf> {
-        self.file(index).map(|f| self.folder.join(&f.path))
-    }
-
-    /// Adds files to the download (streaming a file that was not selected selects it).
-    pub async fn want(
-        self: &Arc<Self>,
-        engine: &Engine,
-        all: bool,
-        choice: &FileChoice,
-    ) -> Result<(), P2pError> {
-        let extra = selection(&self.files, choice, all, self.default_file)?;
-        self.want_indices(engine, &extra).await
-    }
-
-    pub async fn want_indices(
-        self: &Arc<Self>,
-        engine: &Engine,
-        indices: &[usize],
-    ) -> Result<(), P2pError> {
-        let updated: HashSet<usize> = {
-            let mut selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
-            if indices.iter().all(|i| selected.contains(i)) {
-                return Ok(());
-            }
-            selected.extend(indices);
-            selected.sort_unstable();
-            selected.dedup();
-            selected.iter().copied().collect()
-        };
-        engine
-            .session
-            .update_only_files(&self.handle, &updated)
-            .await?;
-        // The earlier watcher may have finished with the old selection.
-        tokio::spawn(self.clone().finish_when_complete());
-        Ok(())
-    }
-
-    /// Waits for the check of data already on disk, so progress counts what a restart kept.
-    pub async fn wait_initialized(&self) -> Result<(), P2pError> {
-        self.handle.wait_until_initialized().await?;
-        Ok(())
-    }
-
-    /// Bytes of file `index` that are downloaded and verified.
-    pub fn file_progress(&self, index: usize) -> u64 {
-        self.handle
-            .stats()
-            .file_progress
-            .get(index)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    pub fn is_file_complete(&self, index: usize) -> bool {
-        self.file(index)
-            .is_some_and(|f| self.file_progress(index) >= f.len)
-    }
-
-    pub fn status(&self) -> TorrentStatus {
-        let stats = self.handle.stats();
-        let state = match stats.state {
-            TorrentStatsState::Initializing { .. } => "initializing",
-            TorrentStatsState::Live if stats.finished => "complete",
-            TorrentStatsState::Live => "downloading",
-            TorrentStatsState::Paused => "paused",
-            TorrentStatsState::Error => "error",
-        };
-        let (down, up, peers) = stats.live.as_ref().map_or((0, 0, 0), |l| {
-            (
-                l.download_speed.as_bytes(),
-                l.upload_speed.as_bytes(),
-                l.snapshot.peer_stats.live,
-            )
-        });
-        TorrentStatus {
-            info_hash: self.info_hash,
-            name: self.name.clone(),
-            state,
-            progress: if stats.total_bytes == 0 {
-                1.0
-            } else {
-                stats.progress_bytes as f64 / stats.total_bytes as f64
-            },
-            downloaded_bytes: stats.progress_bytes,
-            total_bytes: stats.total_bytes,
-            download_bytes_per_second: down,
-            upload_bytes_per_second: up,
-            peers,
-            error: stats.error,
-        }
-    }
-
-    /// Waits until every selected file is downloaded and verified, then marks them complete in
-    /// the cache. librqbit checks each piece's SHA-1 before counting it.
-    pub async fn wait_complete(&self) -> Result<(), P2pError> {
-        self.handle.wait_until_completed().await?;
-        self.update_partial_marker()
-    }
-
-    async fn finish_when_complete(self: Arc<Self>) {
-        match self.wait_complete().await {
-            Ok(()) => tracing::info!(info_hash = %self.info_hash, "download complete"),
-            Err(e) => tracing::warn!(info_hash = %self.info_hash, "download ended: {e}"),
-        }
-    }
-
-    /// Rewrites the partial marker so it lists exactly the files not yet complete.
-    pub fn update_partial_marker(&self) -> Result<(), P2pError> {
-        let progress = self.handle.stats().file_progress;
-        let incomplete: Vec<PathBuf> = self
-            .files
-            .iter()
-            .filter(|f| progress.get(f.index).copied().unwrap_or(0) < f.len)
-            .map(|f| f.path.clone())
-            .collect();
-        write_partial_marker(&self.folder, &incomplete).map_err(|source| P2pError::Io {
-            path: self.folder.clone(),
-            source,
-        })
-    }
 }
