@@ -99,7 +99,11 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
     if let Err(e) = torrent.update_partial_marker() {
         tracing::warn!("updating the cache marker: {e}");
     }
-    engine.stop().await;
+    if outcome.is_err() {
+        // Leave the session state tidy for the resume; a finished download needs no stop
+        // (librqbit's stop waits a full second).
+        engine.stop().await;
+    }
     outcome?;
 
     let paths: Vec<PathBuf> = selected
@@ -151,8 +155,17 @@ async fn download(
     let mut last_change = Instant::now();
     let mut last_json = Instant::now() - Duration::from_secs(1);
     let mut ticker = tokio::time::interval(TICK);
+    // Completion ends the loop at once instead of at the next tick.
+    let mut completed = std::pin::pin!(torrent.wait_complete());
+    let mut finished = false;
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            result = &mut completed, if !finished => {
+                result?;
+                finished = true;
+            }
+        }
         let done_bytes: u64 = selected.iter().map(|i| torrent.file_progress(*i)).sum();
         let status = torrent.status();
         if let Some(bar) = &bar {
@@ -175,7 +188,7 @@ async fn download(
                 peers: status.peers,
             })?;
         }
-        if selected.iter().all(|i| torrent.is_file_complete(*i)) {
+        if finished || selected.iter().all(|i| torrent.is_file_complete(*i)) {
             break;
         }
         if done_bytes != last_bytes {
