@@ -9,7 +9,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use serde::Deserialize;
 
 use crate::cli::{ColorChoice, GlobalArgs, P2pArgs};
-use crate::p2p::P2pOptions;
+use crate::p2p::{CoordinatorOptions, P2pOptions};
 
 pub const DEFAULT_CACHE_DIR: &str = "./temp";
 
@@ -23,6 +23,19 @@ pub struct FileConfig {
     pub serve: ServeSection,
     #[serde(default)]
     pub p2p: P2pSection,
+    #[serde(default)]
+    pub nat: NatSection,
+}
+
+/// `[nat]`: the coordinator that runs before the first torrent.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NatSection {
+    pub enabled: Option<bool>,
+    pub stun_servers: Option<Vec<String>>,
+    pub budget_secs: Option<u64>,
+    pub cache_ttl_secs: Option<u64>,
+    pub map_port: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -80,9 +93,27 @@ impl Settings {
     }
 }
 
-/// Flags and env over the `[p2p]` section over the built-in defaults.
-pub fn p2p_options(args: &P2pArgs, file: &P2pSection) -> P2pOptions {
+/// Flags and env over the `[p2p]` and `[nat]` sections over the built-in defaults.
+pub fn p2p_options(args: &P2pArgs, config: &FileConfig) -> P2pOptions {
+    let file = &config.p2p;
+    let nat = &config.nat;
     let defaults = P2pOptions::default();
+    let coordinator_defaults = defaults.coordinator.clone();
+    let coordinator = CoordinatorOptions {
+        enabled: !args.no_nat && nat.enabled.unwrap_or(coordinator_defaults.enabled),
+        budget: args
+            .nat_budget
+            .or(nat.budget_secs)
+            .map_or(coordinator_defaults.budget, Duration::from_secs),
+        stun_servers: nat
+            .stun_servers
+            .clone()
+            .unwrap_or(coordinator_defaults.stun_servers),
+        cache_ttl: nat
+            .cache_ttl_secs
+            .map_or(coordinator_defaults.cache_ttl, Duration::from_secs),
+        map_port: nat.map_port.unwrap_or(coordinator_defaults.map_port),
+    };
     let list = |flag: &Vec<String>, file: &Option<Vec<String>>, default: Vec<String>| {
         if flag.is_empty() {
             file.clone().unwrap_or(default)
@@ -126,6 +157,7 @@ pub fn p2p_options(args: &P2pArgs, file: &P2pSection) -> P2pOptions {
             defaults.stall_timeout,
         ),
         announce_port: None,
+        coordinator,
     }
 }
 

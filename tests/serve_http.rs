@@ -384,3 +384,51 @@ fn token_is_enforced_when_set() {
         StatusCode::OK
     );
 }
+
+#[test]
+fn status_reports_the_p2p_coordinator_within_its_budget() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("peerstream.toml");
+    // A STUN server that never answers (loopback only) and no router to map on.
+    std::fs::write(
+        &config,
+        "[nat]\nstun_servers = [\"127.0.0.1:9\"]\nbudget_secs = 2\nmap_port = false\n[p2p]\nlisten_port = 0\n",
+    )
+    .expect("config");
+    let mut cmd = peerstream(dir.path());
+    cmd.env_remove("PEERSTREAM_NO_NAT")
+        .arg("--config")
+        .arg(&config)
+        .args(["serve", "--bind", "127.0.0.1:0"]);
+    let server = Server::spawn(cmd);
+    let before: serde_json::Value = get(&server.url("/api/status"), &[]).json().expect("json");
+    assert_eq!(before["p2p_enabled"], true);
+    assert!(
+        before["engine"].is_null(),
+        "the engine starts on first need: {before}"
+    );
+
+    // An unknown hash starts the engine (and the coordinator) and finds no peers.
+    let started = std::time::Instant::now();
+    let response = get(
+        &server.stream_url("c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01"),
+        &[],
+    );
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    let after: serde_json::Value = get(&server.url("/api/status"), &[]).json().expect("json");
+    let coordinator = &after["engine"]["coordinator"];
+    assert_eq!(coordinator["enabled"], true, "{after}");
+    assert!(
+        coordinator["listen_port"].as_u64().is_some_and(|p| p > 0),
+        "{after}"
+    );
+    assert!(
+        coordinator["duration_ms"]
+            .as_u64()
+            .is_some_and(|ms| ms <= 2_500),
+        "over budget: {after}"
+    );
+    assert_eq!(coordinator["mappings"], serde_json::json!([]));
+}

@@ -162,6 +162,14 @@ pub struct P2pArgs {
     /// Seconds without data after which a stream or download counts as stalled [default: 30]
     #[arg(long, env = "PEERSTREAM_STALL_TIMEOUT", value_name = "SECS")]
     pub stall_timeout: Option<u64>,
+
+    /// Skip NAT detection and port mapping before the first torrent
+    #[arg(long, env = "PEERSTREAM_NO_NAT")]
+    pub no_nat: bool,
+
+    /// The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]
+    #[arg(long, env = "PEERSTREAM_NAT_BUDGET", value_name = "SECS")]
+    pub nat_budget: Option<u64>,
 }
 
 #[derive(Debug, Args)]

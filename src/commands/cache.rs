@@ -179,7 +179,7 @@ async fn repair(
     if broken.is_empty() {
         return Ok(0);
     }
-    let options = p2p_options(&args.p2p, &ctx.settings.file.p2p);
+    let options = p2p_options(&args.p2p, &ctx.settings.file);
     let engine = Engine::start(options, cache.root())
         .await
         .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;

@@ -68,14 +68,14 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
             ctx,
             args,
             hash,
-            &[entry.path.clone()],
+            std::slice::from_ref(&entry.path),
             entry.size,
             SourceKind::Cache,
         )
         .await;
     }
 
-    let options = p2p_options(&args.p2p, &ctx.settings.file.p2p);
+    let options = p2p_options(&args.p2p, &ctx.settings.file);
     let stall_timeout = options.stall_timeout;
     let pipeline = Pipeline::new(cache.clone(), Some(options));
     let engine = match pipeline.engine().await {

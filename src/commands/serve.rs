@@ -38,7 +38,7 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     let cache_dir = &ctx.settings.cache_dir;
     std::fs::create_dir_all(cache_dir)
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
-    let p2p = p2p_enabled.then(|| p2p_options(&args.p2p, &ctx.settings.file.p2p));
+    let p2p = p2p_enabled.then(|| p2p_options(&args.p2p, &ctx.settings.file));
     let state = AppState {
         pipeline: Pipeline::new(Cache::new(cache_dir), p2p),
         token: token.clone(),

@@ -57,6 +57,25 @@ pub fn all(
         .and(with_state.clone())
         .then(cache_handler);
 
+    let status = warp::path!("api" / "status")
+        .and(warp::get())
+        .and(with_state.clone())
+        .map(|state: Arc<AppState>| {
+            let engine = state.pipeline.running_engine().map(|e| {
+                serde_json::json!({
+                    "listen_addr": e.listen_addr(),
+                    "coordinator": e.coordination(),
+                    "torrents": e.statuses().len(),
+                })
+            });
+            warp::reply::json(&serde_json::json!({
+                "version": env!("CARGO_PKG_VERSION"),
+                "p2p_enabled": state.pipeline.p2p_enabled(),
+                "engine": engine,
+            }))
+            .into_response()
+        });
+
     let health = warp::path!("health").and(warp::get()).map(|| {
         warp::reply::json(&serde_json::json!({
             "status": "ok",
@@ -71,6 +90,8 @@ pub fn all(
                 .or(cache)
                 .unify()
                 .or(torrents)
+                .unify()
+                .or(status)
                 .unify()
                 .or(health)
                 .unify(),

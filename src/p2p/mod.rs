@@ -5,6 +5,7 @@
 //! and a `.peerstream-partial` marker listing the files that are not complete yet, so the cache
 //! never serves a partial file and a restart resumes from what is already verified.
 
+pub mod coordinator;
 mod select;
 mod stream;
 mod torrent;
@@ -24,7 +25,9 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use crate::cache::validate::{read_partial_marker, write_partial_marker};
+use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
+pub use coordinator::{CoordinatorOptions, CoordinatorState};
 pub use select::{FileChoice, TorrentFile, choose_file, video_files};
 pub use torrent::SwarmTorrent;
 
@@ -61,6 +64,8 @@ pub struct P2pOptions {
     pub stall_timeout: Duration,
     /// Port announced to trackers when a NAT mapping gives a different external port.
     pub announce_port: Option<u16>,
+    /// NAT detection and port mapping before the session starts.
+    pub coordinator: CoordinatorOptions,
 }
 
 impl Default for P2pOptions {
@@ -75,6 +80,7 @@ impl Default for P2pOptions {
             metadata_timeout: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(30),
             announce_port: None,
+            coordinator: CoordinatorOptions::default(),
         }
     }
 }
@@ -110,6 +116,9 @@ impl From<anyhow::Error> for P2pError {
 /// The process's one librqbit session and the torrents opened through it.
 pub struct Engine {
     session: Arc<Session>,
+    coordination: CoordinatorState,
+    /// The router mapping of the listen port, renewed in the background.
+    lease: tokio::sync::Mutex<Option<Lease>>,
     options: P2pOptions,
     cache_root: PathBuf,
     torrents: Mutex<HashMap<InfoHash, Arc<OnceCell<Arc<SwarmTorrent>>>>>,
@@ -141,11 +150,17 @@ pub struct TorrentStatus {
 
 impl Engine {
     /// Starts the session, trying a few ports from the configured one upward.
-    pub async fn start(options: P2pOptions, cache_root: &Path) -> Result<Arc<Engine>, P2pError> {
+    pub async fn start(
+        mut options: P2pOptions,
+        cache_root: &Path,
+    ) -> Result<Arc<Engine>, P2pError> {
         std::fs::create_dir_all(cache_root).map_err(|source| P2pError::Io {
             path: cache_root.to_path_buf(),
             source,
         })?;
+        let coordinator_options = options.coordinator.clone();
+        let (coordination, lease) =
+            coordinator::prepare(&coordinator_options, &mut options, cache_root).await;
         let attempts = if options.listen_port == 0 {
             1
         } else {
@@ -159,8 +174,12 @@ impl Engine {
             {
                 Ok(session) => {
                     tracing::info!(listen = ?session.listen_addr(), "torrent engine started");
+                    let mut coordination = coordination;
+                    coordination.listen_port = session.listen_addr().map_or(port, |a| a.port());
                     return Ok(Arc::new(Engine {
                         session,
+                        coordination,
+                        lease: tokio::sync::Mutex::new(lease),
                         options,
                         cache_root: cache_root.to_path_buf(),
                         torrents: Mutex::new(HashMap::new()),
@@ -229,8 +248,18 @@ impl Engine {
             .collect()
     }
 
-    /// Stops every torrent; what is on disk stays resumable.
+    /// What the coordinator found (NAT type, mapping, ports).
+    pub fn coordination(&self) -> &CoordinatorState {
+        &self.coordination
+    }
+
+    /// Stops every torrent and removes the port mapping; what is on disk stays resumable.
     pub async fn stop(&self) {
+        if let Some(lease) = self.lease.lock().await.take() {
+            for e in lease.release().await {
+                tracing::warn!("removing the port mapping: {e}");
+            }
+        }
         self.session.stop().await;
     }
 

@@ -22,7 +22,8 @@ pub fn peerstream(cache: &Path) -> Command {
 }
 
 /// Keeps a developer's own config and env from leaking into a test run, and keeps the swarm
-/// engine off the internet: no DHT and no built-in public trackers unless a test says otherwise.
+/// engine off the internet: no DHT, no built-in public trackers and no STUN servers unless a
+/// test says otherwise.
 pub fn isolate(cmd: &mut Command) {
     for (key, _) in std::env::vars() {
         if key.starts_with("PEERSTREAM_") {
@@ -33,6 +34,7 @@ pub fn isolate(cmd: &mut Command) {
     cmd.env("NO_COLOR", "1");
     cmd.env("PEERSTREAM_NO_DHT", "true");
     cmd.env("PEERSTREAM_NO_TRACKERS", "true");
+    cmd.env("PEERSTREAM_NO_NAT", "true");
 }
 
 /// A running `peerstream serve` on 127.0.0.1 and a free port; killed on drop.
