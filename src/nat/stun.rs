@@ -447,6 +447,32 @@ mod tests {
         assert_eq!(decode(b"not stun", from), None);
     }
 
+    #[test]
+    fn public_address_with_a_plain_binding_request() {
+        let server = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+        let server_addr = server.local_addr().expect("addr");
+        let responder = std::thread::spawn(move || {
+            let mut buf = [0u8; 1500];
+            server
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            let Ok((len, from)) = server.recv_from(&mut buf) else {
+                return;
+            };
+            if let Some(Incoming::Request(id)) = decode(&buf[..len], from) {
+                let mut m: Message<Attr> = Message::new(MessageClass::SuccessResponse, BINDING, id);
+                m.add_attribute(XorMappedAddress::new(from));
+                if let Ok(bytes) = MessageEncoder::new().encode_into_bytes(m) {
+                    let _ = server.send_to(&bytes, from);
+                }
+            }
+        });
+        let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+        let got = public_address(&client, server_addr, Duration::from_secs(2)).expect("answer");
+        assert_eq!(Some(got), client.local_addr().ok());
+        let _ = responder.join();
+    }
+
     #[tokio::test]
     async fn exchange_against_a_loopback_responder() {
         let server = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
