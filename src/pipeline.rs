@@ -16,7 +16,7 @@ use tokio::sync::OnceCell;
 
 use crate::cache::{Cache, CacheEntry};
 use crate::mock;
-use crate::p2p::{Engine, FileChoice, P2pError, P2pOptions, SwarmTorrent};
+use crate::p2p::{Engine, FileChoice, P2pError, P2pOptions, SwarmTorrent, TorrentFile};
 use crate::target::{InfoHash, Target};
 
 /// Size of each chunk read from disk and handed to a client: large enough for loopback
@@ -87,6 +87,22 @@ impl Source {
                 .and_then(|f| f.path.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+        }
+    }
+
+    pub fn info_hash(&self) -> InfoHash {
+        match self {
+            Source::Mock { info_hash } => *info_hash,
+            Source::Cached(entry) => entry.info_hash,
+            Source::Swarm { torrent, .. } => torrent.info_hash,
+        }
+    }
+
+    /// The file's index inside its torrent, when it came from the swarm.
+    pub fn file_index(&self) -> Option<usize> {
+        match self {
+            Source::Swarm { index, .. } => Some(*index),
+            _ => None,
         }
     }
 
@@ -325,6 +341,65 @@ impl Pipeline {
         };
         torrent.want(&engine, false, &choice).await?;
         Ok(Source::Swarm { torrent, index })
+    }
+}
+
+/// The files of a target as the HTTP face addresses them.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileListing {
+    pub info_hash: InfoHash,
+    /// In torrent order.
+    pub files: Vec<TorrentFile>,
+    /// Files are addressed as `/stream/proxy/:hash/:index`; otherwise only `/stream/proxy/:hash`
+    /// exists (mock, or a cached file without stored metadata).
+    pub indexed: bool,
+}
+
+impl Pipeline {
+    /// Lists the files behind an info-hash: from the stored metadata, the cache, or the swarm.
+    pub async fn files(&self, info_hash: InfoHash) -> Result<FileListing, ResolveError> {
+        let single = |name: String, len: u64| FileListing {
+            info_hash,
+            files: vec![TorrentFile {
+                index: 0,
+                path: PathBuf::from(name),
+                len,
+            }],
+            indexed: false,
+        };
+        if info_hash.is_mock() {
+            return Ok(single(
+                mock::MOCK_FILE_NAME.to_owned(),
+                mock::MOCK_MP4.len() as u64,
+            ));
+        }
+        let stored = self
+            .cache
+            .root()
+            .join(info_hash.to_hex())
+            .join(crate::p2p::TORRENT_FILE_NAME);
+        if let Some(files) = std::fs::read(&stored)
+            .ok()
+            .and_then(|bytes| crate::p2p::files_of(&bytes).ok())
+        {
+            return Ok(FileListing {
+                info_hash,
+                files,
+                indexed: true,
+            });
+        }
+        if let Ok(entry) = self.cache.lookup(&info_hash) {
+            return Ok(single(entry.file_name(), entry.size));
+        }
+        let source = self.resolve(&Request::hash(info_hash)).await?;
+        match source {
+            Source::Swarm { torrent, .. } => Ok(FileListing {
+                info_hash,
+                files: torrent.files.clone(),
+                indexed: true,
+            }),
+            other => Ok(single(other.file_name(), other.len())),
+        }
     }
 }
 

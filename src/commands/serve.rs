@@ -40,7 +40,7 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
     let p2p = p2p_enabled.then(|| p2p_options(&args.p2p, &ctx.settings.file));
     let state = AppState {
-        pipeline: Pipeline::new(Cache::new(cache_dir), p2p),
+        pipeline: std::sync::Arc::new(Pipeline::new(Cache::new(cache_dir), p2p)),
         token: token.clone(),
     };
 

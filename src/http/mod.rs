@@ -31,7 +31,7 @@ pub struct BoundServer<F> {
 /// State shared by every request.
 #[derive(Debug)]
 pub struct AppState {
-    pub pipeline: Pipeline,
+    pub pipeline: Arc<Pipeline>,
     /// Required on every request when set (servers bound beyond loopback).
     pub token: Option<String>,
 }

@@ -148,6 +148,11 @@ async fn stream_handler(
     headers: HeaderMap,
     state: Arc<AppState>,
 ) -> Response {
+    if index.is_none()
+        && let Some(hash) = hash.strip_suffix(".m3u")
+    {
+        return playlist(hash, &headers, &state).await;
+    }
     let info_hash: InfoHash = match hash.parse() {
         Ok(h) => h,
         Err(e) => {
@@ -177,6 +182,62 @@ async fn stream_handler(
     };
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
     serve_source(&source, &method, &headers).await
+}
+
+/// `GET /stream/proxy/:infoHash.m3u`: the torrent's video files as absolute URLs, so a player
+/// can step through a season.
+async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Response {
+    let info_hash: InfoHash = match hash.parse() {
+        Ok(h) => h,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, "invalid_hash", e.to_string())
+                .into_response();
+        }
+    };
+    let listing = match state.pipeline.files(info_hash).await {
+        Ok(listing) => listing,
+        Err(e) => return resolve_error(e).into_response(),
+    };
+    let host = headers
+        .get(warp::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && !h.contains(['/', '\\', ' ']))
+        .unwrap_or("127.0.0.1");
+    let query = state
+        .token
+        .as_deref()
+        .map(|t| format!("?token={t}"))
+        .unwrap_or_default();
+    let mut text = String::from("#EXTM3U\n");
+    let videos = listing
+        .files
+        .iter()
+        .filter(|f| !listing.indexed || crate::cache::validate::is_video_extension(&f.path));
+    for file in videos {
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(['\r', '\n'], " "))
+            .unwrap_or_default();
+        let path = if listing.indexed {
+            format!("/stream/proxy/{info_hash}/{}", file.index)
+        } else {
+            format!("/stream/proxy/{info_hash}")
+        };
+        text.push_str(&format!("#EXTINF:-1,{name}\nhttp://{host}{path}{query}\n"));
+    }
+    warp::http::Response::builder()
+        .header("content-type", "audio/x-mpegurl; charset=utf-8")
+        .header(
+            "content-disposition",
+            format!("inline; filename=\"{info_hash}.m3u\""),
+        )
+        .body(text)
+        .map(|r| r.into_response())
+        .unwrap_or_else(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+                .into_response()
+        })
 }
 
 fn resolve_error(e: ResolveError) -> ApiError {

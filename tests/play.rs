@@ -1,0 +1,174 @@
+//! `play` with a stand-in player that records its arguments and fetches what it was given,
+//! and with mpv itself; M3U playlists of multi-file torrents.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::swarm::{Seeder, loopback_flags, make_torrent};
+use support::*;
+
+fn mock_asset() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("mock asset")
+}
+
+/// A player that writes its argv to `args.txt` and downloads every URL it gets with curl.
+fn stand_in_player(dir: &Path) -> String {
+    let script = dir.join("player.sh");
+    std::fs::write(
+        &script,
+        r#"out="$(dirname "$0")"
+printf '%s\n' "$@" > "$out/args.txt"
+n=0
+for a in "$@"; do
+  case "$a" in
+    --sub-file=*) curl -sf "${a#--sub-file=}" -o "$out/sub.out" || exit 3 ;;
+    http://*) curl -sf "$a" -o "$out/video.out" || exit 4 ;;
+  esac
+done
+"#,
+    )
+    .expect("player script");
+    format!("sh {}", script.display())
+}
+
+#[test]
+fn play_hands_the_stream_url_to_the_player_and_exits_with_it() {
+    if !have_tool("curl") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let player = stand_in_player(dir.path());
+    peerstream(&dir.path().join("cache"))
+        .args(["play", MOCK_HASH, "--player", &player, "--", "--volume=50"])
+        .status()
+        .map(|s| assert!(s.success(), "play failed: {s}"))
+        .expect("run play");
+    let args = std::fs::read_to_string(dir.path().join("args.txt")).expect("args");
+    let lines: Vec<&str> = args.lines().collect();
+    assert_eq!(lines.first(), Some(&"--volume=50"), "{args}");
+    let url = lines.last().expect("url");
+    assert!(
+        url.starts_with("http://127.0.0.1:")
+            && url.ends_with(&format!("/stream/proxy/{MOCK_HASH}")),
+        "{url}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("video.out")).expect("video"),
+        mock_asset()
+    );
+
+    // The player's failure is play's failure.
+    peerstream(&dir.path().join("cache"))
+        .args(["play", MOCK_HASH, "--player", "false"])
+        .status()
+        .map(|s| assert_eq!(s.code(), Some(1)))
+        .expect("run play");
+}
+
+#[test]
+fn play_with_mpv_itself() {
+    if !have_tool("mpv") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = peerstream(dir.path())
+        .args(["play", MOCK_HASH, "--player", "mpv", "--"])
+        .args([
+            "--no-config",
+            "--really-quiet",
+            "--vo=null",
+            "--ao=null",
+            "--frames=30",
+            "--force-window=no",
+        ])
+        .status()
+        .expect("run play");
+    assert!(status.success());
+}
+
+#[test]
+fn season_playlist_and_subtitles_from_the_swarm() {
+    if !have_tool("curl") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let season = dir.path().join("Season 1");
+    std::fs::create_dir(&season).expect("folder");
+    let video = mock_asset();
+    let mut second = video.clone();
+    second.extend_from_slice(&[0u8; 4096]); // a different size keeps the largest-video choice clear
+    std::fs::write(season.join("e01.mp4"), &video).expect("e01");
+    std::fs::write(
+        season.join("e01.srt"),
+        b"1\n00:00:01,000 --> 00:00:02,000\nHello\n",
+    )
+    .expect("srt");
+    std::fs::write(season.join("e02.mp4"), &second).expect("e02");
+    let torrent = make_torrent(&season, 64 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, &season, None);
+    let flags = loopback_flags(&[seeder.addr], &[]);
+
+    // The playlist lists both episodes, in torrent order, as absolute URLs.
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let m3u =
+        reqwest::blocking::get(server.url(&format!("/stream/proxy/{}.m3u", torrent.info_hash)))
+            .expect("m3u");
+    assert_eq!(m3u.status(), 200);
+    let text = m3u.text().expect("text");
+    let urls: Vec<&str> = text.lines().filter(|l| l.starts_with("http://")).collect();
+    assert!(text.starts_with("#EXTM3U"), "{text}");
+    assert_eq!(urls.len(), 2, "{text}");
+    let prefix = server.url(&format!("/stream/proxy/{}/", torrent.info_hash));
+    let mut bodies = Vec::new();
+    for url in &urls {
+        assert!(url.starts_with(&prefix), "{url}");
+        bodies.push(
+            reqwest::blocking::get(*url)
+                .and_then(|r| r.bytes())
+                .expect("episode")
+                .to_vec(),
+        );
+    }
+    bodies.sort_by_key(Vec::len);
+    assert_eq!(
+        bodies,
+        [video.clone(), second.clone()],
+        "the playlist holds exactly the two episodes"
+    );
+    if have_tool("mpv") {
+        let status = Command::new("mpv")
+            .args(["--no-config", "--vo=null", "--ao=null", "--frames=30"])
+            .arg(server.url(&format!("/stream/proxy/{}.m3u", torrent.info_hash)))
+            .status()
+            .expect("mpv");
+        assert!(status.success());
+    }
+    drop(server);
+
+    // play passes the subtitle file beside the video.
+    let player = stand_in_player(dir.path());
+    let status = peerstream(&dir.path().join("play-cache"))
+        .args(["play", &torrent.info_hash, "--player", &player])
+        .args(&flags)
+        .status()
+        .expect("run play");
+    assert!(status.success());
+    let args = std::fs::read_to_string(dir.path().join("args.txt")).expect("args");
+    assert!(
+        args.lines()
+            .any(|l| l.starts_with("--sub-file=http://127.0.0.1:")),
+        "{args}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("sub.out")).expect("subtitle"),
+        b"1\n00:00:01,000 --> 00:00:02,000\nHello\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("video.out")).expect("video"),
+        second
+    );
+}
