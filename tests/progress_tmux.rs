@@ -1,0 +1,133 @@
+//! The progress bar as a person sees it: `fetch` in a real terminal (tmux), and no bar when
+//! stderr is not a terminal.
+
+mod support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::swarm::{Seeder, make_torrent, payload};
+use support::*;
+
+const MIB: usize = 1024 * 1024;
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().expect("tmux");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Ends the tmux session on drop.
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
+
+#[test]
+fn fetch_shows_a_progress_bar_in_a_terminal_and_none_otherwise() {
+    if !have_tool("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("seed");
+    std::fs::create_dir(&content).expect("seed dir");
+    std::fs::write(content.join("show.mp4"), payload(24 * MIB, 31)).expect("payload");
+    let torrent = make_torrent(&content.join("show.mp4"), 256 * 1024, &[]);
+    // About four seconds of download: long enough to see the bar move.
+    let seeder = Seeder::start(&torrent, &content, Some(6 * MIB as u32));
+
+    let fetch = |cache: &str, redirect: &str| {
+        format!(
+            "{BIN} --cache-dir {cache} fetch {} --no-dht --no-trackers --no-nat --port 0 --peer {} {redirect}; sleep 60",
+            torrent.info_hash, seeder.addr
+        )
+    };
+    let name = format!("peerstream-test-{}", std::process::id());
+    let cache = dir.path().join("cache");
+    let _session = Session(name.clone());
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "160",
+        "-y",
+        "20",
+        &fetch(&cache.to_string_lossy(), ""),
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut bar = None;
+    let final_screen = loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", &name]);
+        // The bar while data flows: a peer connected and a speed measured.
+        if let Some(line) = screen
+            .lines()
+            .find(|l| l.contains("ETA") && l.contains("1 peer(s)") && !l.contains(" 0 B/s"))
+        {
+            bar = Some(line.to_owned());
+        }
+        if screen.contains(&format!("{}/show.mp4", torrent.info_hash)) {
+            break screen;
+        }
+        assert!(Instant::now() < deadline, "fetch did not finish:\n{screen}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let bar = bar.expect("a progress bar was on screen");
+    eprintln!("progress line: {bar}");
+    assert!(bar.contains("MiB"), "bytes in {bar:?}");
+    assert!(bar.contains("/s"), "speed in {bar:?}");
+    assert!(bar.contains("1 peer(s)"), "peers in {bar:?}");
+    assert!(bar.contains('%'), "percent in {bar:?}");
+    let last = final_screen
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .find(|l| l.contains("show.mp4"))
+        .expect("path line");
+    assert!(
+        last.ends_with(&format!("{}/show.mp4", torrent.info_hash)),
+        "{last}"
+    );
+
+    // With stderr going to a file there is no bar.
+    let quiet_cache = dir.path().join("cache2");
+    let errors = dir.path().join("stderr.txt");
+    let name2 = format!("{name}-2");
+    let _session2 = Session(name2.clone());
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name2,
+        "-x",
+        "160",
+        "-y",
+        "20",
+        &fetch(
+            &quiet_cache.to_string_lossy(),
+            &format!("2>{}", errors.display()),
+        ),
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", &name2]);
+        if screen.contains("show.mp4") {
+            assert!(!screen.contains("ETA"), "a bar on screen:\n{screen}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "second fetch did not finish:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let stderr = std::fs::read_to_string(&errors).expect("stderr file");
+    assert!(
+        !stderr.contains("ETA") && !stderr.contains('\r'),
+        "bar drawn into a file: {stderr}"
+    );
+}
