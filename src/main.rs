@@ -17,9 +17,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(e.exit_code() as u8);
         }
     };
+    let verbose = cli.global.verbose > 0;
     let code = match run(cli) {
         Ok(()) => ExitCode::Ok,
-        Err(report) => report_error(&report),
+        Err(report) => report_error(&report, verbose),
     };
     std::process::ExitCode::from(code.code() as u8)
 }
@@ -72,7 +73,7 @@ fn install_handlers(color: bool, verbose: u8, quiet: bool) -> color_eyre::Result
 }
 
 /// Prints the error on stderr and picks the exit code.
-fn report_error(report: &color_eyre::Report) -> ExitCode {
+fn report_error(report: &color_eyre::Report, verbose: bool) -> ExitCode {
     let broken_pipe = report.chain().any(|cause| {
         let kind = cause
             .downcast_ref::<std::io::Error>()
@@ -91,7 +92,21 @@ fn report_error(report: &color_eyre::Report) -> ExitCode {
         }
         return e.code;
     }
-    eprintln!("error: {report:?}");
+    if verbose {
+        // The whole chain with locations (and a backtrace when RUST_BACKTRACE asks for one).
+        eprintln!("error: {report:?}");
+    } else {
+        // One line: each cause after the context that wrapped it.
+        eprintln!("error: {report:#}");
+    }
+    let permission_denied = report.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+    });
+    if permission_denied {
+        eprintln!("hint: the cache folder must be writable; pick another with --cache-dir DIR");
+    }
     if report.downcast_ref::<TargetError>().is_some() {
         return ExitCode::Usage;
     }

@@ -82,11 +82,18 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
         Some(engine) => engine.map_err(p2p_error)?,
         None => return Err(CliError::new(ExitCode::Error, "P2P is off").into()),
     };
-    ctx.note(format!("looking for peers of {}", args.target));
-    let torrent = tokio::select! {
-        opened = engine.open(&target, &choice, args.all) => opened.map_err(p2p_error)?,
-        _ = tokio::signal::ctrl_c() => return Err(interrupted(&engine).await),
+    let spinner = metadata_spinner(ctx, args);
+    if spinner.is_none() {
+        ctx.note(format!("looking for peers of {}", args.target));
+    }
+    let opened = tokio::select! {
+        opened = engine.open(&target, &choice, args.all) => opened.map_err(p2p_error),
+        _ = tokio::signal::ctrl_c() => Err(interrupted(&engine).await),
     };
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    let torrent = opened?;
     let primary = match &choice {
         FileChoice::Default => torrent.default_file,
         other => choose_file(&torrent.files, other).unwrap_or(torrent.default_file),
@@ -223,6 +230,20 @@ async fn pipe_to_stdout(torrent: &Arc<SwarmTorrent>, index: usize, len: u64) -> 
     }
     out.flush().await?;
     Ok(())
+}
+
+/// A spinner while the metadata is fetched from peers (terminals only).
+fn metadata_spinner(ctx: &Context, args: &FetchArgs) -> Option<ProgressBar> {
+    if ctx.quiet || args.json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        spinner.set_style(style);
+    }
+    spinner.set_message(format!("fetching metadata for {}", args.target));
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    Some(spinner)
 }
 
 fn progress_bar(ctx: &Context, args: &FetchArgs, total: u64, name: &str) -> Option<ProgressBar> {
