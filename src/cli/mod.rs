@@ -16,7 +16,8 @@ pub use nat::{NatCommand, NatDetectArgs};
     about = "Play torrents by info-hash like a video link: from the cache at once, otherwise \
              straight from the swarm while it downloads",
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_long_help = EXIT_CODES_HELP
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -79,6 +80,89 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Serve streams over HTTP: GET /stream/proxy/:infoHash
     Serve(ServeArgs),
+    /// Show the effective configuration or write a default config file
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Write shell completions and man pages generated from this command line
+    #[command(hide = true)]
+    Generate {
+        #[command(subcommand)]
+        command: GenerateCommand,
+    },
+}
+
+/// The exit codes, shown by `--help` and in the man page's EXIT STATUS section. One code per
+/// line, indented, then its meaning; keep in step with `exit.rs` and the README.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success (also when stdout's reader went away, e.g. `cache ls --json | head -c 10`)
+  1    error
+  2    usage: bad flags or an unparseable target / hash
+  3    not available in this version yet
+  4    the info-hash has no file in the cache
+  5    `cache verify` found partial or invalid files
+  6    no peers, or a download timed out
+  7    the network needed is unreachable
+  8    `nat detect`: no STUN server could be reached
+  9    `nat detect`: UDP is blocked
+  130  interrupted by Ctrl-C (a download stays resumable)";
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration and where each value comes from
+    /// (default, file, env or flag)
+    ///
+    /// Takes the flags of `serve` (and the swarm flags of `fetch`), so it shows what they
+    /// would change.
+    Show(ConfigShowArgs),
+    /// Write a commented default config file [default: the platform config path]
+    Init(ConfigInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// Print one JSON document on stdout (schema: docs/JSON.md)
+    #[arg(long, env = "PEERSTREAM_JSON")]
+    pub json: bool,
+
+    /// Print secrets (the access token) instead of hiding them
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigInitArgs {
+    /// Where to write [default: the platform config folder's peerstream/config.toml]
+    pub path: Option<PathBuf>,
+
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Shell completions for bash, zsh, fish, elvish and PowerShell
+    Completions {
+        /// Output folder
+        dir: PathBuf,
+    },
+    /// One man page per command
+    Man {
+        /// Output folder
+        dir: PathBuf,
+    },
+    /// Both, into ROOT/completions and ROOT/man
+    All {
+        /// The repository root
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

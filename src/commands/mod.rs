@@ -2,7 +2,9 @@
 //! Data goes to stdout, everything else to stderr.
 
 mod cache;
+mod config;
 mod fetch;
+mod generate;
 mod nat;
 mod serve;
 
@@ -10,7 +12,7 @@ use std::io::Write;
 
 use color_eyre::eyre::Result;
 
-use crate::cli::{CacheCommand, Cli, Command, NatCommand};
+use crate::cli::{CacheCommand, Cli, Command, ConfigCommand, NatCommand};
 use crate::config::Settings;
 
 /// What every command needs besides its own arguments.
@@ -46,6 +48,13 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<()> {
             command: NatCommand::Detect(args),
         } => nat::detect(&ctx, &args).await,
         Command::Nat { command } => nat::run(&ctx, command).await,
+        Command::Config {
+            command: ConfigCommand::Show(args),
+        } => config::show(&ctx, &args),
+        Command::Config {
+            command: ConfigCommand::Init(args),
+        } => config::init(&ctx, &args),
+        Command::Generate { command } => generate::run(&ctx, &command),
     }
 }
 

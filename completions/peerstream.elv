@@ -1,0 +1,442 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[peerstream] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'peerstream'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'peerstream'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand nat 'Diagnose the NAT between you and the internet'
+            cand cache 'Inspect and check the local cache'
+            cand fetch 'Download a torrent into the cache (info-hash, magnet URI or .torrent file)'
+            cand serve 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
+            cand config 'Show the effective configuration or write a default config file'
+            cand generate 'Write shell completions and man pages generated from this command line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;nat'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand detect 'Detect the NAT type with STUN (RFC 5780) and probe UPnP-IGD, NAT-PMP and PCP'
+            cand map 'Map the torrent port on the router (UPnP-IGD, PCP or NAT-PMP)'
+            cand unmap 'Remove port mappings made by `nat map`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;nat;detect'= {
+            cand --stun 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: stun.stunprotocol.org:3478, stun.l.google.com:19302, stun.cloudflare.com:3478]'
+            cand --timeout 'How long a request that should be answered may take, retransmissions included (seconds, or with a unit: 500ms) [default: 3]'
+            cand --port 'The torrent port that the advice talks about [default: 6881]'
+            cand --turn 'Also check that this TURN relay grants an allocation, and show the relayed address'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --no-hairpin 'Skip the hairpinning test'
+            cand --no-port-mapping 'Do not probe UPnP-IGD, NAT-PMP and PCP on the gateway'
+            cand --json 'Print one JSON document on stdout (schema: docs/JSON-nat.md)'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;nat;map'= {
+            cand --port 'Local port to map; the same external port is asked for [default: 6881]'
+            cand --protocol 'Which transport to map'
+            cand --method 'Which port-mapping protocol to use'
+            cand --lifetime 'Lease to ask for (seconds, or with a unit: 2h) [default: 3600]'
+            cand --gateway 'Gateway for PCP and NAT-PMP [default: the default route''s]'
+            cand --timeout 'Budget of each protocol''s attempt [default: 2]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --hold 'Stay in the foreground renewing the lease; remove the mapping on Ctrl-C'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;nat;unmap'= {
+            cand --port 'Only the mappings of this local port [default: every mapping `nat map` recorded]'
+            cand --timeout 'Budget of each removal [default: 2]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;nat;help'= {
+            cand detect 'Detect the NAT type with STUN (RFC 5780) and probe UPnP-IGD, NAT-PMP and PCP'
+            cand map 'Map the torrent port on the router (UPnP-IGD, PCP or NAT-PMP)'
+            cand unmap 'Remove port mappings made by `nat map`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;nat;help;detect'= {
+        }
+        &'peerstream;nat;help;map'= {
+        }
+        &'peerstream;nat;help;unmap'= {
+        }
+        &'peerstream;nat;help;help'= {
+        }
+        &'peerstream;cache'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List cached files with their state'
+            cand verify 'Re-check cached files; exits non-zero when any is not complete and valid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;cache;ls'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;cache;verify'= {
+            cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
+            cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
+            cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'
+            cand --peer 'A peer to connect to at once (repeatable)'
+            cand --metadata-timeout 'Seconds to wait for the torrent''s metadata [default: 60]'
+            cand --stall-timeout 'Seconds without data after which a stream or download counts as stalled [default: 30]'
+            cand --nat-budget 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --repair 'Download corrupt pieces again from the swarm'
+            cand --no-dht 'Do not use the DHT to find peers'
+            cand --no-trackers 'Use no tracker at all (only the DHT and --peer)'
+            cand --no-nat 'Skip NAT detection and port mapping before the first torrent'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;cache;help'= {
+            cand ls 'List cached files with their state'
+            cand verify 'Re-check cached files; exits non-zero when any is not complete and valid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;cache;help;ls'= {
+        }
+        &'peerstream;cache;help;verify'= {
+        }
+        &'peerstream;cache;help;help'= {
+        }
+        &'peerstream;fetch'= {
+            cand --file 'Which file: its index or name [default: the largest video]'
+            cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
+            cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
+            cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'
+            cand --peer 'A peer to connect to at once (repeatable)'
+            cand --metadata-timeout 'Seconds to wait for the torrent''s metadata [default: 60]'
+            cand --stall-timeout 'Seconds without data after which a stream or download counts as stalled [default: 30]'
+            cand --nat-budget 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --all 'Download every file of the torrent'
+            cand --no-dht 'Do not use the DHT to find peers'
+            cand --no-trackers 'Use no tracker at all (only the DHT and --peer)'
+            cand --no-nat 'Skip NAT detection and port mapping before the first torrent'
+            cand --json 'Print one JSON record on stdout'
+            cand --print-path 'Print only the cached file''s path on stdout'
+            cand --stdout 'Write the file''s bytes to stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;serve'= {
+            cand --bind 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]'
+            cand --token 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)'
+            cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
+            cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
+            cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'
+            cand --peer 'A peer to connect to at once (repeatable)'
+            cand --metadata-timeout 'Seconds to wait for the torrent''s metadata [default: 60]'
+            cand --stall-timeout 'Seconds without data after which a stream or download counts as stalled [default: 30]'
+            cand --nat-budget 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --no-p2p 'Serve only mock and cached files; unknown hashes get 404'
+            cand --no-dht 'Do not use the DHT to find peers'
+            cand --no-trackers 'Use no tracker at all (only the DHT and --peer)'
+            cand --no-nat 'Skip NAT detection and port mapping before the first torrent'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;config'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print the effective configuration and where each value comes from (default, file, env or flag)'
+            cand init 'Write a commented default config file [default: the platform config path]'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;config;show'= {
+            cand --bind 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]'
+            cand --token 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)'
+            cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
+            cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
+            cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'
+            cand --peer 'A peer to connect to at once (repeatable)'
+            cand --metadata-timeout 'Seconds to wait for the torrent''s metadata [default: 60]'
+            cand --stall-timeout 'Seconds without data after which a stream or download counts as stalled [default: 30]'
+            cand --nat-budget 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --json 'Print one JSON document on stdout (schema: docs/JSON.md)'
+            cand --show-secrets 'Print secrets (the access token) instead of hiding them'
+            cand --no-p2p 'Serve only mock and cached files; unknown hashes get 404'
+            cand --no-dht 'Do not use the DHT to find peers'
+            cand --no-trackers 'Use no tracker at all (only the DHT and --peer)'
+            cand --no-nat 'Skip NAT detection and port mapping before the first torrent'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;config;init'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --force 'Overwrite an existing file'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;config;help'= {
+            cand show 'Print the effective configuration and where each value comes from (default, file, env or flag)'
+            cand init 'Write a commented default config file [default: the platform config path]'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;config;help;show'= {
+        }
+        &'peerstream;config;help;init'= {
+        }
+        &'peerstream;config;help;help'= {
+        }
+        &'peerstream;generate'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand completions 'Shell completions for bash, zsh, fish, elvish and PowerShell'
+            cand man 'One man page per command'
+            cand all 'Both, into ROOT/completions and ROOT/man'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;generate;completions'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;generate;man'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;generate;all'= {
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;generate;help'= {
+            cand completions 'Shell completions for bash, zsh, fish, elvish and PowerShell'
+            cand man 'One man page per command'
+            cand all 'Both, into ROOT/completions and ROOT/man'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;generate;help;completions'= {
+        }
+        &'peerstream;generate;help;man'= {
+        }
+        &'peerstream;generate;help;all'= {
+        }
+        &'peerstream;generate;help;help'= {
+        }
+        &'peerstream;help'= {
+            cand nat 'Diagnose the NAT between you and the internet'
+            cand cache 'Inspect and check the local cache'
+            cand fetch 'Download a torrent into the cache (info-hash, magnet URI or .torrent file)'
+            cand serve 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
+            cand config 'Show the effective configuration or write a default config file'
+            cand generate 'Write shell completions and man pages generated from this command line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'peerstream;help;nat'= {
+            cand detect 'Detect the NAT type with STUN (RFC 5780) and probe UPnP-IGD, NAT-PMP and PCP'
+            cand map 'Map the torrent port on the router (UPnP-IGD, PCP or NAT-PMP)'
+            cand unmap 'Remove port mappings made by `nat map`'
+        }
+        &'peerstream;help;nat;detect'= {
+        }
+        &'peerstream;help;nat;map'= {
+        }
+        &'peerstream;help;nat;unmap'= {
+        }
+        &'peerstream;help;cache'= {
+            cand ls 'List cached files with their state'
+            cand verify 'Re-check cached files; exits non-zero when any is not complete and valid'
+        }
+        &'peerstream;help;cache;ls'= {
+        }
+        &'peerstream;help;cache;verify'= {
+        }
+        &'peerstream;help;fetch'= {
+        }
+        &'peerstream;help;serve'= {
+        }
+        &'peerstream;help;config'= {
+            cand show 'Print the effective configuration and where each value comes from (default, file, env or flag)'
+            cand init 'Write a commented default config file [default: the platform config path]'
+        }
+        &'peerstream;help;config;show'= {
+        }
+        &'peerstream;help;config;init'= {
+        }
+        &'peerstream;help;generate'= {
+            cand completions 'Shell completions for bash, zsh, fish, elvish and PowerShell'
+            cand man 'One man page per command'
+            cand all 'Both, into ROOT/completions and ROOT/man'
+        }
+        &'peerstream;help;generate;completions'= {
+        }
+        &'peerstream;help;generate;man'= {
+        }
+        &'peerstream;help;generate;all'= {
+        }
+        &'peerstream;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
