@@ -44,6 +44,7 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
         token: token.clone(),
     };
 
+    let pipeline = state.pipeline.clone();
     let server = http::bind(state, bind, shutdown_signal())
         .await
         .map_err(|e| {
@@ -83,6 +84,9 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
         () = async { shutdown_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
             serving.abort();
         }
+    }
+    if let Some(engine) = pipeline.running_engine() {
+        engine.stop().await;
     }
     ctx.note("stopped");
     Ok(())

@@ -374,6 +374,34 @@ impl Lab {
         self.wait_udp(&router, &endpoints, "miniupnpd");
     }
 
+    /// Stops the daemon started as `name` with [`Lab::spawn`] (SIGKILL) and waits for it.
+    pub fn stop_daemon(&mut self, name: &str) {
+        let index = self
+            .daemons
+            .iter()
+            .position(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no daemon {name}"));
+        let (_, mut child) = self.daemons.remove(index);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// The port forwards miniupnpd has installed in the router (`prerouting_miniupnpd`).
+    pub fn upnp_rules(&self) -> String {
+        let out = self.exec(
+            &self.router,
+            &[
+                "nft",
+                "list",
+                "chain",
+                "inet",
+                "upnp",
+                "prerouting_miniupnpd",
+            ],
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
     /// Runs `f` on a thread that has entered namespace `ns`; sockets it creates stay there.
     pub fn in_ns<T: Send + 'static>(&self, ns: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
         let path = format!("/var/run/netns/{ns}");
