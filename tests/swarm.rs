@@ -495,3 +495,36 @@ fn fetch_to_stdout_streams_the_bytes_in_order() {
         "stdout bytes differ from the source"
     );
 }
+
+#[test]
+fn a_stalled_stream_is_closed_instead_of_hanging() {
+    let size = 40 * MIB;
+    let (_seed_dir, torrent, seeder, _bytes) = seeded("stall.mp4", size, 9, Some(2 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let mut flags = loopback_flags(&[seeder.addr], &[]);
+    flags.extend(["--stall-timeout".to_owned(), "2".to_owned()]);
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let url = server.stream_url(&torrent.info_hash);
+    let reader = std::thread::spawn(move || {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client");
+        let started = Instant::now();
+        let outcome = client.get(&url).send().and_then(|r| r.bytes());
+        (started.elapsed(), outcome.map(|b| b.len()))
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    drop(seeder); // the only peer goes away mid-stream
+    let (elapsed, outcome) = reader.join().expect("reader thread");
+    eprintln!("stream ended after {elapsed:?}: {outcome:?}");
+    assert!(
+        !matches!(outcome, Ok(n) if n == size),
+        "a 40 MiB file cannot have arrived in full at 2 MiB/s"
+    );
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "the stream hung for {elapsed:?}"
+    );
+}

@@ -61,6 +61,8 @@ pub struct CoordinatorState {
 #[derive(Serialize, Deserialize)]
 struct CachedReport {
     detected_at: u64,
+    /// The default gateway at detection time: another network means another NAT.
+    gateway: Option<Ipv4Addr>,
     report: nat::Report,
 }
 
@@ -119,7 +121,6 @@ pub async fn prepare(
     };
     if let Some(report) = &report {
         state.nat_type = Some(report.classic_label.clone());
-        state.public_address = report.public_address;
     }
     // Behind a NAT (or when we could not tell), ask the router to forward the port.
     let behind_nat = report.as_ref().and_then(|r| r.nat).unwrap_or(true);
@@ -151,6 +152,11 @@ pub async fn prepare(
                 .push("port mapping did not finish within the budget".to_owned()),
         }
     }
+    // STUN probes ran from their own ports: keep the public IP, with the port peers should use.
+    state.public_address = report
+        .as_ref()
+        .and_then(|r| r.public_address)
+        .map(|a| SocketAddr::new(a.ip(), state.announce_port.unwrap_or(p2p.listen_port)));
     state.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     tracing::info!(
         nat = state.nat_type.as_deref().unwrap_or("unknown"),
@@ -189,12 +195,15 @@ fn now_secs() -> u64 {
 fn read_cached(cache_root: &Path, ttl: Duration) -> Option<nat::Report> {
     let text = std::fs::read_to_string(cache_path(cache_root)).ok()?;
     let cached: CachedReport = serde_json::from_str(&text).ok()?;
-    (now_secs().saturating_sub(cached.detected_at) < ttl.as_secs()).then_some(cached.report)
+    let fresh = now_secs().saturating_sub(cached.detected_at) < ttl.as_secs();
+    let same_network = cached.gateway == nat::mapping::default_gateway();
+    (fresh && same_network).then_some(cached.report)
 }
 
 fn write_cached(cache_root: &Path, report: &nat::Report) {
     let cached = CachedReport {
         detected_at: now_secs(),
+        gateway: nat::mapping::default_gateway(),
         report: report.clone(),
     };
     match serde_json::to_string(&cached) {

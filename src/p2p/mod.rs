@@ -161,7 +161,8 @@ impl Engine {
         let coordinator_options = options.coordinator.clone();
         let (coordination, lease) =
             coordinator::prepare(&coordinator_options, &mut options, cache_root).await;
-        let attempts = if options.listen_port == 0 {
+        // With a router mapping in place, only the mapped port will do.
+        let attempts = if options.listen_port == 0 || lease.is_some() {
             1
         } else {
             LISTEN_PORT_ATTEMPTS
