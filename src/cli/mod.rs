@@ -91,6 +91,8 @@ pub enum Command {
         #[command(subcommand)]
         command: GenerateCommand,
     },
+    /// Play a target in a video player through a private server on loopback
+    Play(PlayArgs),
 }
 
 /// The exit codes, shown by `--help` and in the man page's EXIT STATUS section. One code per
@@ -288,6 +290,32 @@ pub struct FetchArgs {
     /// Write the file's bytes to stdout
     #[arg(long)]
     pub stdout: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// Info-hash (40-hex or 32-base32), magnet URI, or path of a .torrent file
+    pub target: String,
+
+    /// mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended
+    #[arg(
+        long,
+        env = "PEERSTREAM_PLAYER",
+        default_value = "mpv",
+        value_name = "PLAYER"
+    )]
+    pub player: String,
+
+    /// Which file: its index or name [default: the largest video]
+    #[arg(long, env = "PEERSTREAM_FILE", value_name = "INDEX|NAME")]
+    pub file: Option<String>,
+
+    #[command(flatten)]
+    pub p2p: P2pArgs,
+
+    /// Arguments passed to the player, after `--`
+    #[arg(last = true, value_name = "PLAYER ARGS")]
+    pub player_args: Vec<String>,
 }
 
 #[derive(Debug, Args)]

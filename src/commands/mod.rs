@@ -6,6 +6,7 @@ mod config;
 mod fetch;
 mod generate;
 mod nat;
+mod play;
 mod serve;
 
 use std::io::Write;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<()> {
         } => cache::verify(&ctx, &args).await,
         Command::Fetch(args) => fetch::run(&ctx, &args).await,
         Command::Serve(args) => serve::run(&ctx, &args).await,
+        Command::Play(args) => play::run(&ctx, &args).await,
         Command::Nat {
             command: NatCommand::Detect(args),
         } => nat::detect(&ctx, &args).await,
