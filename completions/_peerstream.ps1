@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve streams over HTTP: GET /stream/proxy/:infoHash')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration or write a default config file')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages generated from this command line')
+            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play a target in a video player through a private server on loopback')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -422,6 +423,32 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;generate;help;help' {
             break
         }
+        'peerstream;play' {
+            [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]')
+            [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap node (repeatable) [default: librqbit''s list]')
+            [CompletionResult]::new('--tracker', '--tracker', [CompletionResultType]::ParameterName, 'Tracker announce URL (repeatable); replaces the built-in list')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'A peer to connect to at once (repeatable)')
+            [CompletionResult]::new('--metadata-timeout', '--metadata-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the torrent''s metadata [default: 60]')
+            [CompletionResult]::new('--stall-timeout', '--stall-timeout', [CompletionResultType]::ParameterName, 'Seconds without data after which a stream or download counts as stalled [default: 30]')
+            [CompletionResult]::new('--nat-budget', '--nat-budget', [CompletionResultType]::ParameterName, 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder [default: ./temp]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr')
+            [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'Do not use the DHT to find peers')
+            [CompletionResult]::new('--no-trackers', '--no-trackers', [CompletionResultType]::ParameterName, 'Use no tracker at all (only the DHT and --peer)')
+            [CompletionResult]::new('--no-nat', '--no-nat', [CompletionResultType]::ParameterName, 'Skip NAT detection and port mapping before the first torrent')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'peerstream;help' {
             [CompletionResult]::new('nat', 'nat', [CompletionResultType]::ParameterValue, 'Diagnose the NAT between you and the internet')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Inspect and check the local cache')
@@ -429,6 +456,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve streams over HTTP: GET /stream/proxy/:infoHash')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration or write a default config file')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages generated from this command line')
+            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play a target in a video player through a private server on loopback')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -488,6 +516,9 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;help;generate;all' {
+            break
+        }
+        'peerstream;help;play' {
             break
         }
         'peerstream;help;help' {

@@ -34,6 +34,9 @@ _peerstream() {
             peerstream,nat)
                 cmd="peerstream__subcmd__nat"
                 ;;
+            peerstream,play)
+                cmd="peerstream__subcmd__play"
+                ;;
             peerstream,serve)
                 cmd="peerstream__subcmd__serve"
                 ;;
@@ -115,6 +118,9 @@ _peerstream() {
             peerstream__subcmd__help,nat)
                 cmd="peerstream__subcmd__help__subcmd__nat"
                 ;;
+            peerstream__subcmd__help,play)
+                cmd="peerstream__subcmd__help__subcmd__play"
+                ;;
             peerstream__subcmd__help,serve)
                 cmd="peerstream__subcmd__help__subcmd__serve"
                 ;;
@@ -179,7 +185,7 @@ _peerstream() {
 
     case "${cmd}" in
         peerstream)
-            opts="-v -q -h -V --cache-dir --config --verbose --quiet --color --help --version nat cache fetch serve config generate help"
+            opts="-v -q -h -V --cache-dir --config --verbose --quiet --color --help --version nat cache fetch serve config generate play help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -769,7 +775,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__help)
-            opts="nat cache fetch serve config generate help"
+            opts="nat cache fetch serve config generate play help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,6 +1012,20 @@ _peerstream() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        peerstream__subcmd__help__subcmd__play)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         peerstream__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1220,6 +1240,68 @@ _peerstream() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__play)
+            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --player)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tracker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nat-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand serve 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
             cand config 'Show the effective configuration or write a default config file'
             cand generate 'Write shell completions and man pages generated from this command line'
+            cand play 'Play a target in a video player through a private server on loopback'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;nat'= {
@@ -384,6 +385,31 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         }
         &'peerstream;generate;help;help'= {
         }
+        &'peerstream;play'= {
+            cand --player 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended'
+            cand --file 'Which file: its index or name [default: the largest video]'
+            cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
+            cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
+            cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'
+            cand --peer 'A peer to connect to at once (repeatable)'
+            cand --metadata-timeout 'Seconds to wait for the torrent''s metadata [default: 60]'
+            cand --stall-timeout 'Seconds without data after which a stream or download counts as stalled [default: 30]'
+            cand --nat-budget 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]'
+            cand --cache-dir 'Cache folder [default: ./temp]'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --color 'When to use colours on stderr'
+            cand --no-dht 'Do not use the DHT to find peers'
+            cand --no-trackers 'Use no tracker at all (only the DHT and --peer)'
+            cand --no-nat 'Skip NAT detection and port mapping before the first torrent'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'peerstream;help'= {
             cand nat 'Diagnose the NAT between you and the internet'
             cand cache 'Inspect and check the local cache'
@@ -391,6 +417,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand serve 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
             cand config 'Show the effective configuration or write a default config file'
             cand generate 'Write shell completions and man pages generated from this command line'
+            cand play 'Play a target in a video player through a private server on loopback'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;help;nat'= {
@@ -434,6 +461,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;help;generate;man'= {
         }
         &'peerstream;help;generate;all'= {
+        }
+        &'peerstream;help;play'= {
         }
         &'peerstream;help;help'= {
         }

@@ -39,6 +39,7 @@ complete -c peerstream -n "__fish_peerstream_needs_command" -f -a "fetch" -d 'Do
 complete -c peerstream -n "__fish_peerstream_needs_command" -f -a "serve" -d 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
 complete -c peerstream -n "__fish_peerstream_needs_command" -f -a "config" -d 'Show the effective configuration or write a default config file'
 complete -c peerstream -n "__fish_peerstream_needs_command" -f -a "generate" -d 'Write shell completions and man pages generated from this command line'
+complete -c peerstream -n "__fish_peerstream_needs_command" -f -a "play" -d 'Play a target in a video player through a private server on loopback'
 complete -c peerstream -n "__fish_peerstream_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
@@ -292,13 +293,35 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'One man page per command'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "all" -d 'Both, into ROOT/completions and ROOT/man'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "nat" -d 'Diagnose the NAT between you and the internet'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "cache" -d 'Inspect and check the local cache'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "fetch" -d 'Download a torrent into the cache (info-hash, magnet URI or .torrent file)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "serve" -d 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "config" -d 'Show the effective configuration or write a default config file'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "generate" -d 'Write shell completions and man pages generated from this command line'
-complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l player -d 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l file -d 'Which file: its index or name [default: the largest video]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l port -d 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l dht-bootstrap -d 'DHT bootstrap node (repeatable) [default: librqbit\'s list]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l tracker -d 'Tracker announce URL (repeatable); replaces the built-in list' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l peer -d 'A peer to connect to at once (repeatable)' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l metadata-timeout -d 'Seconds to wait for the torrent\'s metadata [default: 60]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l stall-timeout -d 'Seconds without data after which a stream or download counts as stalled [default: 30]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l color -d 'When to use colours on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-dht -d 'Do not use the DHT to find peers'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-trackers -d 'Use no tracker at all (only the DHT and --peer)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-nat -d 'Skip NAT detection and port mapping before the first torrent'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -s h -l help -d 'Print help'
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -s V -l version -d 'Print version'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "nat" -d 'Diagnose the NAT between you and the internet'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "cache" -d 'Inspect and check the local cache'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "fetch" -d 'Download a torrent into the cache (info-hash, magnet URI or .torrent file)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "serve" -d 'Serve streams over HTTP: GET /stream/proxy/:infoHash'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "config" -d 'Show the effective configuration or write a default config file'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "generate" -d 'Write shell completions and man pages generated from this command line'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "play" -d 'Play a target in a video player through a private server on loopback'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and not __fish_seen_subcommand_from nat cache fetch serve config generate play help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from nat" -f -a "detect" -d 'Detect the NAT type with STUN (RFC 5780) and probe UPnP-IGD, NAT-PMP and PCP'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from nat" -f -a "map" -d 'Map the torrent port on the router (UPnP-IGD, PCP or NAT-PMP)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from nat" -f -a "unmap" -d 'Remove port mappings made by `nat map`'
