@@ -420,3 +420,18 @@ fn boolean_env_flags_show_as_env() {
     assert_eq!(setting(&doc, "p2p.dht")["value"], true);
     assert_eq!(origin(&doc, "p2p.dht"), "default");
 }
+
+/// docs/JSON.md shows every key of `config show --json`.
+#[test]
+fn json_doc_lists_every_key() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let doc = show_json(&mut clean(home.path()));
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/JSON.md"))
+        .expect("read docs/JSON.md");
+    for key in doc["settings"].as_object().expect("settings").keys() {
+        assert!(
+            text.contains(&format!("\"{key}\": {{")),
+            "docs/JSON.md does not show the config key {key}"
+        );
+    }
+}
