@@ -49,6 +49,7 @@ pub struct P2pSection {
     pub peers: Option<Vec<SocketAddr>>,
     pub metadata_timeout_secs: Option<u64>,
     pub stall_timeout_secs: Option<u64>,
+    pub keep_downloading: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -158,6 +159,8 @@ pub fn p2p_options(args: &P2pArgs, config: &FileConfig) -> P2pOptions {
         ),
         announce_port: None,
         coordinator,
+        keep_downloading: !args.pause_idle
+            && file.keep_downloading.unwrap_or(defaults.keep_downloading),
     }
 }
 

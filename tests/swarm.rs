@@ -528,3 +528,52 @@ fn a_stalled_stream_is_closed_instead_of_hanging() {
         "the stream hung for {elapsed:?}"
     );
 }
+
+#[test]
+fn pause_idle_stops_downloading_when_the_last_stream_closes() {
+    let size = 40 * MIB;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("idle.mp4", size, 10, Some(4 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let mut flags = loopback_flags(&[seeder.addr], &[]);
+    flags.push("--pause-idle".to_owned());
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let client = reqwest::blocking::Client::new();
+    let status = || -> serde_json::Value {
+        let all: serde_json::Value = client
+            .get(server.url("/api/torrents"))
+            .send()
+            .and_then(|r| r.json())
+            .expect("torrents");
+        all["torrents"][0].clone()
+    };
+    let body = client
+        .get(server.stream_url(&torrent.info_hash))
+        .header("range", "bytes=0-65535")
+        .send()
+        .and_then(|r| r.bytes())
+        .expect("range");
+    assert_eq!(body.as_ref(), &bytes[..65536]);
+
+    // The client left: the torrent pauses and its progress stands still.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status()["state"] != "paused" {
+        assert!(Instant::now() < deadline, "never paused: {}", status());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before = status()["downloaded_bytes"].as_u64().expect("bytes");
+    std::thread::sleep(Duration::from_secs(2));
+    let after = status()["downloaded_bytes"].as_u64().expect("bytes");
+    assert_eq!(before, after, "downloading while paused");
+    assert!(after < size as u64);
+
+    // The next request resumes it.
+    let start = size - 65536;
+    let tail = client
+        .get(server.stream_url(&torrent.info_hash))
+        .header("range", format!("bytes={start}-"))
+        .send()
+        .and_then(|r| r.bytes())
+        .expect("tail");
+    assert_eq!(tail.as_ref(), &bytes[start..]);
+}

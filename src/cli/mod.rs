@@ -249,6 +249,10 @@ pub struct P2pArgs {
     #[arg(long, env = "PEERSTREAM_STALL_TIMEOUT", value_name = "SECS")]
     pub stall_timeout: Option<u64>,
 
+    /// Pause a torrent when its last stream closes, instead of downloading on into the cache
+    #[arg(long, env = "PEERSTREAM_PAUSE_IDLE")]
+    pub pause_idle: bool,
+
     /// Skip NAT detection and port mapping before the first torrent
     #[arg(long, env = "PEERSTREAM_NO_NAT")]
     pub no_nat: bool,

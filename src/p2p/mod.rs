@@ -66,6 +66,9 @@ pub struct P2pOptions {
     pub announce_port: Option<u16>,
     /// NAT detection and port mapping before the session starts.
     pub coordinator: CoordinatorOptions,
+    /// Keep downloading into the cache after the last stream of a torrent closes; otherwise
+    /// the torrent pauses until the next request.
+    pub keep_downloading: bool,
 }
 
 impl Default for P2pOptions {
@@ -81,6 +84,7 @@ impl Default for P2pOptions {
             stall_timeout: Duration::from_secs(30),
             announce_port: None,
             coordinator: CoordinatorOptions::default(),
+            keep_downloading: true,
         }
     }
 }
@@ -341,6 +345,9 @@ impl Engine {
             selected: Mutex::new(selected),
             handle,
             stall_timeout: self.options.stall_timeout,
+            session: self.session.clone(),
+            keep_downloading: self.options.keep_downloading,
+            open_streams: std::sync::atomic::AtomicUsize::new(0),
         });
         // Mark files complete in the cache as soon as they are; runs for the process lifetime.
         let watcher = torrent.clone();

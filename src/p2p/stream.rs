@@ -4,6 +4,7 @@
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ impl SwarmTorrent {
         start: u64,
         len: u64,
     ) -> io::Result<ByteStream> {
+        let active = ActiveStream::open(self).await?;
         let mut file = self
             .handle
             .clone()
@@ -30,7 +32,51 @@ impl SwarmTorrent {
             .map_err(io::Error::other)?;
         file.seek(io::SeekFrom::Start(start)).await?;
         let body = tokio_util::io::ReaderStream::with_capacity(file.take(len), CHUNK_SIZE);
-        Ok(Box::pin(StallGuard::new(body, self.stall_timeout)))
+        Ok(Box::pin(StallGuard::new(body, self.stall_timeout, active)))
+    }
+}
+
+/// Counts a torrent's open streams; with `keep_downloading` off, the last one to close pauses
+/// the torrent and the next one to open resumes it.
+struct ActiveStream {
+    torrent: Arc<SwarmTorrent>,
+}
+
+impl ActiveStream {
+    async fn open(torrent: &Arc<SwarmTorrent>) -> io::Result<ActiveStream> {
+        torrent.open_streams.fetch_add(1, Ordering::SeqCst);
+        let active = ActiveStream {
+            torrent: torrent.clone(),
+        };
+        if torrent.handle.is_paused() {
+            torrent
+                .session
+                .unpause(&torrent.handle)
+                .await
+                .map_err(io::Error::other)?;
+        }
+        Ok(active)
+    }
+}
+
+impl Drop for ActiveStream {
+    fn drop(&mut self) {
+        let left = self.torrent.open_streams.fetch_sub(1, Ordering::SeqCst) - 1;
+        if left > 0 || self.torrent.keep_downloading {
+            return;
+        }
+        let torrent = self.torrent.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                // A new stream may have opened in between.
+                if torrent.open_streams.load(Ordering::SeqCst) == 0
+                    && !torrent.handle.is_paused()
+                    && let Err(e) = torrent.session.pause(&torrent.handle).await
+                {
+                    tracing::debug!("pausing idle torrent {}: {e:#}", torrent.info_hash);
+                }
+            });
+        }
     }
 }
 
@@ -40,15 +86,17 @@ struct StallGuard<S> {
     limit: Duration,
     deadline: Pin<Box<tokio::time::Sleep>>,
     done: bool,
+    _active: ActiveStream,
 }
 
 impl<S> StallGuard<S> {
-    fn new(inner: S, limit: Duration) -> Self {
+    fn new(inner: S, limit: Duration, active: ActiveStream) -> Self {
         StallGuard {
             inner,
             limit,
             deadline: Box::pin(tokio::time::sleep(limit)),
             done: false,
+            _active: active,
         }
     }
 }

@@ -22,6 +22,10 @@ pub struct SwarmTorrent {
     pub(super) selected: Mutex<Vec<usize>>,
     pub(super) handle: Arc<ManagedTorrent>,
     pub(super) stall_timeout: Duration,
+    pub(super) session: Arc<librqbit::Session>,
+    pub(super) keep_downloading: bool,
+    /// HTTP streams reading this torrent now.
+    pub(super) open_streams: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for SwarmTorrent {
