@@ -172,6 +172,7 @@ fn env_beats_file_and_flag_beats_env() {
             "--bind",
             "127.0.0.1:9999",
             "--no-p2p",
+            "--pause-idle",
         ],
     );
     assert_eq!(setting(&doc, "p2p.listen_port")["value"], 3000);
@@ -192,6 +193,8 @@ fn env_beats_file_and_flag_beats_env() {
     assert_eq!(origin(&doc, "serve.bind"), "flag");
     assert_eq!(setting(&doc, "serve.p2p")["value"], false);
     assert_eq!(setting(&doc, "serve.p2p")["via"], "--no-p2p");
+    assert_eq!(setting(&doc, "p2p.keep_downloading")["value"], false);
+    assert_eq!(setting(&doc, "p2p.keep_downloading")["via"], "--pause-idle");
 }
 
 #[test]

@@ -354,6 +354,17 @@ fn entries(settings: &Settings, args: &ConfigShowArgs, sources: &Sources) -> Res
         None,
     );
 
+    push(
+        "p2p.keep_downloading",
+        json!(effective.keep_downloading),
+        layers.pick(
+            "pause_idle",
+            p2p_args.pause_idle,
+            p2p.keep_downloading.is_some(),
+        ),
+        (!effective.keep_downloading).then_some("a torrent pauses when its last stream closes"),
+    );
+
     // [nat]: the coordinator that runs before the first torrent.
     let nat = &file.nat;
     let coordinator = &effective.coordinator;
@@ -571,6 +582,10 @@ pub fn default_file_text() -> String {
 # Seconds without data after which a stream or download counts as stalled.
 # stall_timeout_secs = {stall_timeout}
 
+# Download on into the cache after the last stream of a torrent closes; false pauses the
+# torrent until the next request (also: --pause-idle).
+# keep_downloading = {keep_downloading}
+
 [nat]
 # NAT detection and port mapping before the first torrent (also: --no-nat).
 # enabled = {nat_enabled}
@@ -595,6 +610,7 @@ pub fn default_file_text() -> String {
         lsd = defaults.lsd,
         metadata_timeout = defaults.metadata_timeout.as_secs(),
         stall_timeout = defaults.stall_timeout.as_secs(),
+        keep_downloading = defaults.keep_downloading,
         nat_enabled = coordinator.enabled,
         stun_servers = list(&coordinator.stun_servers),
         budget = coordinator.budget.as_secs(),
