@@ -269,6 +269,11 @@ async fn report(
     size: u64,
     source: SourceKind,
 ) -> Result<()> {
+    // Absolute paths, whatever form the cache folder was given in, so scripts can use them.
+    let paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        .collect();
     let Some(path) = paths.first() else {
         return Err(CliError::new(ExitCode::Error, "nothing was downloaded").into());
     };
@@ -295,7 +300,7 @@ async fn report(
     }
     {
         let mut out = std::io::stdout().lock();
-        for p in paths {
+        for p in &paths {
             writeln!(out, "{}", p.display())?;
             if args.print_path {
                 break;
