@@ -76,9 +76,8 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     ctx.note(format!("try:  mpv '{mock_url}'"));
     ctx.note(format!("      vlc '{mock_url}'"));
 
-    let serving = tokio::spawn(server.serving);
     // The server future ends after the shutdown signal, once open streams finish.
-    let mut serving = serving;
+    let mut serving = tokio::spawn(server.serving);
     tokio::select! {
         _ = &mut serving => {}
         () = async { shutdown_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
