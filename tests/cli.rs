@@ -266,3 +266,24 @@ fn serve_reports_a_taken_port_with_a_hint() {
         .code(1)
         .stderr(predicate::str::contains("hint:").and(predicate::str::contains("--bind")));
 }
+
+#[test]
+fn action_flags_also_come_from_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = peerstream(dir.path())
+        .env("PEERSTREAM_PRINT_PATH", "true")
+        .args(["fetch", MOCK_HASH])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.trim_end().ends_with(".mp4"), "{stdout}");
+    let out = peerstream(dir.path())
+        .env("PEERSTREAM_JSON", "1")
+        .args(["cache", "ls"])
+        .assert()
+        .success();
+    let listing: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).expect("json from the env flag");
+    assert_eq!(listing["complete"], 1);
+}

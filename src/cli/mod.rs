@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod nat;
@@ -42,7 +43,7 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Print nothing but the data (errors still go to stderr)
-    #[arg(short, long, global = true, env = "PEERSTREAM_QUIET")]
+    #[arg(short, long, global = true, env = "PEERSTREAM_QUIET", value_parser = BoolishValueParser::new())]
     pub quiet: bool,
 
     /// When to use colours on stderr
@@ -126,11 +127,11 @@ pub enum ConfigCommand {
 #[derive(Debug, Args)]
 pub struct ConfigShowArgs {
     /// Print one JSON document on stdout (schema: docs/JSON.md)
-    #[arg(long, env = "PEERSTREAM_JSON")]
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 
     /// Print secrets (the access token) instead of hiding them
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_SHOW_SECRETS", value_parser = BoolishValueParser::new())]
     pub show_secrets: bool,
 
     #[command(flatten)]
@@ -143,7 +144,7 @@ pub struct ConfigInitArgs {
     pub path: Option<PathBuf>,
 
     /// Overwrite an existing file
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_FORCE", value_parser = BoolishValueParser::new())]
     pub force: bool,
 }
 
@@ -178,7 +179,7 @@ pub enum CacheCommand {
 #[derive(Debug, Args)]
 pub struct CacheLsArgs {
     /// Print one JSON document on stdout
-    #[arg(long, env = "PEERSTREAM_JSON")]
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
@@ -188,14 +189,14 @@ pub struct CacheVerifyArgs {
     pub hash: Option<String>,
 
     /// Download corrupt pieces again from the swarm
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_REPAIR", value_parser = BoolishValueParser::new())]
     pub repair: bool,
 
     #[command(flatten)]
     pub p2p: P2pArgs,
 
     /// Print one JSON document on stdout
-    #[arg(long, env = "PEERSTREAM_JSON")]
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
@@ -207,7 +208,7 @@ pub struct P2pArgs {
     pub port: Option<u16>,
 
     /// Do not use the DHT to find peers
-    #[arg(long, env = "PEERSTREAM_NO_DHT")]
+    #[arg(long, env = "PEERSTREAM_NO_DHT", value_parser = BoolishValueParser::new())]
     pub no_dht: bool,
 
     /// DHT bootstrap node (repeatable) [default: librqbit's list]
@@ -229,7 +230,7 @@ pub struct P2pArgs {
     pub trackers: Vec<String>,
 
     /// Use no tracker at all (only the DHT and --peer)
-    #[arg(long, env = "PEERSTREAM_NO_TRACKERS", conflicts_with = "trackers")]
+    #[arg(long, env = "PEERSTREAM_NO_TRACKERS", conflicts_with = "trackers", value_parser = BoolishValueParser::new())]
     pub no_trackers: bool,
 
     /// A peer to connect to at once (repeatable)
@@ -250,11 +251,11 @@ pub struct P2pArgs {
     pub stall_timeout: Option<u64>,
 
     /// Pause a torrent when its last stream closes, instead of downloading on into the cache
-    #[arg(long, env = "PEERSTREAM_PAUSE_IDLE")]
+    #[arg(long, env = "PEERSTREAM_PAUSE_IDLE", value_parser = BoolishValueParser::new())]
     pub pause_idle: bool,
 
     /// Skip NAT detection and port mapping before the first torrent
-    #[arg(long, env = "PEERSTREAM_NO_NAT")]
+    #[arg(long, env = "PEERSTREAM_NO_NAT", value_parser = BoolishValueParser::new())]
     pub no_nat: bool,
 
     /// The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]
@@ -277,22 +278,22 @@ pub struct FetchArgs {
     pub file: Option<String>,
 
     /// Download every file of the torrent
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_ALL", value_parser = BoolishValueParser::new())]
     pub all: bool,
 
     #[command(flatten)]
     pub p2p: P2pArgs,
 
     /// Print one JSON record on stdout
-    #[arg(long, env = "PEERSTREAM_JSON", conflicts_with_all = ["print_path", "stdout"])]
+    #[arg(long, env = "PEERSTREAM_JSON", conflicts_with_all = ["print_path", "stdout"], value_parser = BoolishValueParser::new())]
     pub json: bool,
 
     /// Print only the cached file's path on stdout
-    #[arg(long, conflicts_with = "stdout")]
+    #[arg(long, env = "PEERSTREAM_PRINT_PATH", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub print_path: bool,
 
     /// Write the file's bytes to stdout
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_STDOUT", value_parser = BoolishValueParser::new())]
     pub stdout: bool,
 }
 
@@ -334,7 +335,7 @@ pub struct ServeArgs {
     pub token: Option<String>,
 
     /// Serve only mock and cached files; unknown hashes get 404
-    #[arg(long, env = "PEERSTREAM_NO_P2P")]
+    #[arg(long, env = "PEERSTREAM_NO_P2P", value_parser = BoolishValueParser::new())]
     pub no_p2p: bool,
 
     #[command(flatten)]

@@ -3,6 +3,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
@@ -53,11 +54,11 @@ pub struct NatDetectArgs {
     pub port: Option<u16>,
 
     /// Skip the hairpinning test
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_NO_HAIRPIN", value_parser = BoolishValueParser::new())]
     pub no_hairpin: bool,
 
     /// Do not probe UPnP-IGD, NAT-PMP and PCP on the gateway
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_NO_PORT_MAPPING", value_parser = BoolishValueParser::new())]
     pub no_port_mapping: bool,
 
     /// Also check that this TURN relay grants an allocation, and show the relayed address
@@ -66,7 +67,7 @@ pub struct NatDetectArgs {
     pub turn: Option<crate::nat::turn::TurnSpec>,
 
     /// Print one JSON document on stdout (schema: docs/JSON-nat.md)
-    #[arg(long, env = "PEERSTREAM_JSON")]
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
@@ -97,46 +98,56 @@ pub struct NatMapArgs {
     pub port: Option<u16>,
 
     /// Which transport to map
-    #[arg(long, value_enum, default_value = "both")]
+    #[arg(
+        long,
+        env = "PEERSTREAM_NAT_PROTOCOL",
+        value_enum,
+        default_value = "both"
+    )]
     pub protocol: MapProtocol,
 
     /// Which port-mapping protocol to use
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(
+        long,
+        env = "PEERSTREAM_NAT_METHOD",
+        value_enum,
+        default_value = "auto"
+    )]
     pub method: MapMethod,
 
     /// Lease to ask for (seconds, or with a unit: 2h) [default: 3600]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, env = "PEERSTREAM_NAT_LIFETIME", value_name = "DURATION", value_parser = parse_duration)]
     pub lifetime: Option<Duration>,
 
     /// Gateway for PCP and NAT-PMP [default: the default route's]
-    #[arg(long, value_name = "IPV4")]
+    #[arg(long, env = "PEERSTREAM_GATEWAY", value_name = "IPV4")]
     pub gateway: Option<Ipv4Addr>,
 
     /// Budget of each protocol's attempt [default: 2]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, env = "PEERSTREAM_NAT_TIMEOUT", value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
     /// Stay in the foreground renewing the lease; remove the mapping on Ctrl-C
-    #[arg(long)]
+    #[arg(long, env = "PEERSTREAM_NAT_HOLD", value_parser = BoolishValueParser::new())]
     pub hold: bool,
 
     /// Print one JSON document on stdout
-    #[arg(long, env = "PEERSTREAM_JSON")]
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct NatUnmapArgs {
     /// Only the mappings of this local port [default: every mapping `nat map` recorded]
-    #[arg(long, value_name = "PORT")]
+    #[arg(long, env = "PEERSTREAM_PORT", value_name = "PORT")]
     pub port: Option<u16>,
 
     /// Budget of each removal [default: 2]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, env = "PEERSTREAM_NAT_TIMEOUT", value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
     /// Print one JSON document on stdout
-    #[arg(long, env = "PEERSTREAM_JSON")]
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
