@@ -319,7 +319,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__verify)
-            opts="-v -q -h -V --repair --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --no-nat --nat-budget --json --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repair --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --json --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,7 +481,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,7 +543,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__fetch)
-            opts="-v -q -h -V --file --all --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --no-nat --nat-budget --json --print-path --stdout --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --file --all --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --json --print-path --stdout --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1263,7 +1263,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__play)
-            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1325,7 +1325,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -50,6 +50,7 @@ pub struct P2pSection {
     pub metadata_timeout_secs: Option<u64>,
     pub stall_timeout_secs: Option<u64>,
     pub keep_downloading: Option<bool>,
+    pub utp: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -159,6 +160,7 @@ pub fn p2p_options(args: &P2pArgs, config: &FileConfig) -> P2pOptions {
         ),
         announce_port: None,
         coordinator,
+        utp: args.utp || file.utp.unwrap_or(defaults.utp),
         keep_downloading: !args.pause_idle
             && file.keep_downloading.unwrap_or(defaults.keep_downloading),
     }

@@ -85,6 +85,18 @@ fn fetch_by_magnet_from_a_librqbit_seeder_gives_identical_bytes() {
 }
 
 #[test]
+fn fetch_with_utp_enabled_still_completes() {
+    let (_seed_dir, torrent, seeder, bytes) = seeded("utp.mp4", 3 * MIB + 5, 11, None);
+    let cache = tempfile::tempdir().expect("tempdir");
+    let mut flags = loopback_flags(&[seeder.addr], &[]);
+    flags.push("--utp".to_owned());
+    let (done, output) = fetch_json(cache.path(), &torrent.info_hash, &flags);
+    assert_success(&output);
+    let path = done["path"].as_str().expect("path");
+    assert_eq!(std::fs::read(path).expect("file"), bytes);
+}
+
+#[test]
 fn serve_answers_ranges_before_the_download_finishes_then_caches() {
     // 100 MiB at 20 MiB/s: about five seconds of downloading to catch it in the act.
     let size = 100 * MIB;

@@ -254,6 +254,10 @@ pub struct P2pArgs {
     #[arg(long, env = "PEERSTREAM_PAUSE_IDLE", value_parser = BoolishValueParser::new())]
     pub pause_idle: bool,
 
+    /// Also use uTP (BitTorrent over UDP) on the listen port
+    #[arg(long, env = "PEERSTREAM_UTP", value_parser = BoolishValueParser::new())]
+    pub utp: bool,
+
     /// Skip NAT detection and port mapping before the first torrent
     #[arg(long, env = "PEERSTREAM_NO_NAT", value_parser = BoolishValueParser::new())]
     pub no_nat: bool,

@@ -364,6 +364,12 @@ fn entries(settings: &Settings, args: &ConfigShowArgs, sources: &Sources) -> Res
         ),
         (!effective.keep_downloading).then_some("a torrent pauses when its last stream closes"),
     );
+    push(
+        "p2p.utp",
+        json!(effective.utp),
+        layers.pick("utp", p2p_args.utp, p2p.utp.is_some()),
+        None,
+    );
 
     // [nat]: the coordinator that runs before the first torrent.
     let nat = &file.nat;
@@ -586,6 +592,9 @@ pub fn default_file_text() -> String {
 # torrent until the next request (also: --pause-idle).
 # keep_downloading = {keep_downloading}
 
+# Also use uTP (BitTorrent over UDP) on the listen port (also: --utp).
+# utp = {utp}
+
 [nat]
 # NAT detection and port mapping before the first torrent (also: --no-nat).
 # enabled = {nat_enabled}
@@ -611,6 +620,7 @@ pub fn default_file_text() -> String {
         metadata_timeout = defaults.metadata_timeout.as_secs(),
         stall_timeout = defaults.stall_timeout.as_secs(),
         keep_downloading = defaults.keep_downloading,
+        utp = defaults.utp,
         nat_enabled = coordinator.enabled,
         stun_servers = list(&coordinator.stun_servers),
         budget = coordinator.budget.as_secs(),

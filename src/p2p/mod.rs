@@ -69,6 +69,9 @@ pub struct P2pOptions {
     /// Keep downloading into the cache after the last stream of a torrent closes; otherwise
     /// the torrent pauses until the next request.
     pub keep_downloading: bool,
+    /// Accept and make uTP (BitTorrent over UDP) connections besides TCP; the router mapping
+    /// of the UDP port then serves them.
+    pub utp: bool,
 }
 
 impl Default for P2pOptions {
@@ -85,6 +88,7 @@ impl Default for P2pOptions {
             announce_port: None,
             coordinator: CoordinatorOptions::default(),
             keep_downloading: true,
+            utp: false,
         }
     }
 }
@@ -424,7 +428,11 @@ fn session_options(options: &P2pOptions, port: u16) -> SessionOptions {
     SessionOptions {
         dht,
         listen: Some(ListenerOptions {
-            mode: ListenerMode::TcpOnly,
+            mode: if options.utp {
+                ListenerMode::TcpAndUtp
+            } else {
+                ListenerMode::TcpOnly
+            },
             listen_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port),
             enable_upnp_port_forwarding: false,
             announce_port: options.announce_port,
