@@ -516,21 +516,6 @@ fn port_mapping_with_miniupnpd() {
     hold_renews_and_removes_on_sigint(&lab);
 }
 
-fn upnp_rules(lab: &Lab) -> String {
-    let out = lab.exec(
-        &lab.router,
-        &[
-            "nft",
-            "list",
-            "chain",
-            "inet",
-            "upnp",
-            "prerouting_miniupnpd",
-        ],
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
 /// `nat map --hold` renews its lease at half the lifetime, and Ctrl-C (SIGINT) removes the
 /// mapping before it exits.
 fn hold_renews_and_removes_on_sigint(lab: &Lab) {
@@ -549,7 +534,7 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
         .spawn()
         .expect("start nat map --hold");
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !upnp_rules(lab).contains(&rule) {
+    while !lab.upnp_rules().contains(&rule) {
         assert!(Instant::now() < deadline, "nat map --hold mapped nothing");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -588,5 +573,5 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
         let _ = e.read_to_string(&mut stderr);
     }
     assert!(status.success(), "exit {status}: {stderr}");
-    assert!(!upnp_rules(lab).contains(&rule), "mapping left behind");
+    assert!(!lab.upnp_rules().contains(&rule), "mapping left behind");
 }
