@@ -273,7 +273,8 @@ impl Pipeline {
         self.p2p.is_some()
     }
 
-    /// The torrent engine, started on first use so that mock and cached requests never wait
+    /// The torrent engine, started on first use (serve warms it up at start) so that mock and
+    /// cached requests never wait
     /// for it. `None` when P2P is off.
     pub async fn engine(&self) -> Option<Result<Arc<Engine>, P2pError>> {
         let options = self.p2p.as_ref()?;

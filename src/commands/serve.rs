@@ -76,6 +76,17 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     ctx.note(format!("try:  mpv '{mock_url}'"));
     ctx.note(format!("      vlc '{mock_url}'"));
 
+    if p2p_enabled {
+        // Start the engine (and the NAT coordinator in front of it) now rather than on the
+        // first uncached request, so that request pays for neither.
+        let warming = pipeline.clone();
+        tokio::spawn(async move {
+            if let Some(Err(e)) = warming.engine().await {
+                tracing::warn!("torrent engine: {e} (retried on the next request)");
+            }
+        });
+    }
+
     // The server future ends after the shutdown signal, once open streams finish.
     let mut serving = tokio::spawn(server.serving);
     tokio::select! {
