@@ -274,8 +274,7 @@ impl Pipeline {
     }
 
     /// The torrent engine, started on first use (serve warms it up at start) so that mock and
-    /// cached requests never wait
-    /// for it. `None` when P2P is off.
+    /// cached requests never wait for it. `None` when P2P is off.
     pub async fn engine(&self) -> Option<Result<Arc<Engine>, P2pError>> {
         let options = self.p2p.as_ref()?;
         let root = self.cache.root().to_path_buf();
