@@ -254,6 +254,9 @@ pub struct Pipeline {
     /// `None`: P2P is off.
     p2p: Option<P2pOptions>,
     engine: OnceCell<Arc<Engine>>,
+    /// Cache hits by (hash, file index), re-checked with a few `stat`s on every use: players
+    /// send bursts of range requests for one file, and a full lookup walks the cache folder.
+    recent_hits: std::sync::Mutex<std::collections::HashMap<(InfoHash, Option<usize>), CacheEntry>>,
 }
 
 impl Pipeline {
@@ -262,6 +265,7 @@ impl Pipeline {
             cache,
             p2p,
             engine: OnceCell::new(),
+            recent_hits: Default::default(),
         }
     }
 
@@ -300,13 +304,30 @@ impl Pipeline {
         }
         if let Some(h) = info_hash {
             let file = request.file;
+            let key = (h, file);
+            let remembered = self
+                .recent_hits
+                .lock()
+                .ok()
+                .and_then(|hits| hits.get(&key).cloned());
             let cache = self.cache.clone();
-            let looked_up = tokio::task::spawn_blocking(move || lookup(&cache, &h, file))
-                .await
-                .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;
+            let looked_up = tokio::task::spawn_blocking(move || match remembered {
+                Some(entry) if cache.still_complete(&entry) => Ok(entry),
+                _ => lookup(&cache, &h, file),
+            })
+            .await
+            .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;
             match looked_up {
-                Ok(entry) => return Ok(Source::Cached(entry)),
+                Ok(entry) => {
+                    if let Ok(mut hits) = self.recent_hits.lock() {
+                        hits.insert(key, entry.clone());
+                    }
+                    return Ok(Source::Cached(entry));
+                }
                 Err(rejected) => {
+                    if let Ok(mut hits) = self.recent_hits.lock() {
+                        hits.remove(&key);
+                    }
                     for entry in &rejected {
                         tracing::debug!(
                             file = %entry.path.display(),

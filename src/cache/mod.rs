@@ -107,6 +107,23 @@ impl Cache {
         }
     }
 
+    /// Whether a complete entry found earlier is still the same complete file: still a regular
+    /// file (not a symlink), same size and modification time, and not marked partial since.
+    /// A few `stat` calls instead of a walk of the cache folder.
+    pub fn still_complete(&self, entry: &CacheEntry) -> bool {
+        let Ok(meta) = std::fs::symlink_metadata(&entry.path) else {
+            return false;
+        };
+        let Ok(root) = self.root.canonicalize() else {
+            return false;
+        };
+        entry.is_complete()
+            && meta.is_file()
+            && meta.len() == entry.size
+            && meta.modified().ok() == entry.modified
+            && !validate::is_marked_partial(&entry.path, &root)
+    }
+
     /// Every file in the cache that belongs to `hash`, valid or not.
     pub fn entries(&self, hash: &InfoHash) -> Vec<CacheEntry> {
         self.entries_for(Some(hash))
@@ -248,6 +265,27 @@ mod tests {
         let hit = cache.lookup(&hash).unwrap();
         assert_eq!(hit.file_name(), "Bigger.mp4");
         assert_eq!(cache.list().len(), 2);
+    }
+
+    #[test]
+    fn a_remembered_hit_is_dropped_when_the_file_changes_or_turns_partial() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let hash: InfoHash = HASH.parse().unwrap();
+        let path = dir.path().join(HASH).join("a.mp4");
+        mp4(&path, 2 << 20);
+        let hit = cache.lookup(&hash).unwrap();
+        assert!(cache.still_complete(&hit));
+
+        std::fs::write(dir.path().join(HASH).join(PARTIAL_MARKER), "a.mp4\n").unwrap();
+        assert!(!cache.still_complete(&hit), "marked partial");
+        std::fs::remove_file(dir.path().join(HASH).join(PARTIAL_MARKER)).unwrap();
+        assert!(cache.still_complete(&hit));
+
+        mp4(&path, 3 << 20);
+        assert!(!cache.still_complete(&hit), "replaced by another file");
+        std::fs::remove_file(&path).unwrap();
+        assert!(!cache.still_complete(&hit), "deleted");
     }
 
     #[test]
