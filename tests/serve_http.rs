@@ -434,12 +434,21 @@ fn status_reports_the_p2p_coordinator_within_its_budget() {
 fn a_file_marked_partial_after_being_served_is_not_served_again() {
     let (dir, server, _bytes) = fixture();
     let url = server.stream_url(HASH);
-    assert_eq!(get(&url, &[("range", "bytes=0-9")]).status(), StatusCode::PARTIAL_CONTENT);
-    std::fs::write(dir.path().join(HASH).join(".peerstream-partial"), "Some Movie.mp4\n")
-        .expect("marker");
+    assert_eq!(
+        get(&url, &[("range", "bytes=0-9")]).status(),
+        StatusCode::PARTIAL_CONTENT
+    );
+    std::fs::write(
+        dir.path().join(HASH).join(".peerstream-partial"),
+        "Some Movie.mp4\n",
+    )
+    .expect("marker");
     let response = get(&url, &[("range", "bytes=0-9")]);
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_code(response), "not_found");
     std::fs::remove_file(dir.path().join(HASH).join(".peerstream-partial")).expect("unmark");
-    assert_eq!(get(&url, &[("range", "bytes=0-9")]).status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        get(&url, &[("range", "bytes=0-9")]).status(),
+        StatusCode::PARTIAL_CONTENT
+    );
 }
