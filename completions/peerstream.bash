@@ -319,7 +319,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__verify)
-            opts="-v -q -h -V --repair --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --json --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repair --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --json --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,6 +346,10 @@ _peerstream() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readahead-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -481,7 +485,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +523,10 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --readahead-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --nat-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -543,7 +551,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__fetch)
-            opts="-v -q -h -V --file --all --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --json --print-path --stdout --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --file --all --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --json --print-path --stdout --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +582,10 @@ _peerstream() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readahead-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1263,7 +1275,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__play)
-            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1301,6 +1313,10 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --readahead-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --nat-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1325,7 +1341,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,6 +1376,10 @@ _peerstream() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readahead-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -51,6 +51,7 @@ pub struct P2pSection {
     pub stall_timeout_secs: Option<u64>,
     pub keep_downloading: Option<bool>,
     pub utp: Option<bool>,
+    pub readahead_mib: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -161,6 +162,10 @@ pub fn p2p_options(args: &P2pArgs, config: &FileConfig) -> P2pOptions {
         announce_port: None,
         coordinator,
         utp: args.utp || file.utp.unwrap_or(defaults.utp),
+        readahead: args
+            .readahead_mib
+            .or(file.readahead_mib)
+            .map_or(defaults.readahead, |mib| mib.saturating_mul(1024 * 1024)),
         keep_downloading: !args.pause_idle
             && file.keep_downloading.unwrap_or(defaults.keep_downloading),
     }

@@ -589,3 +589,61 @@ fn pause_idle_stops_downloading_when_the_last_stream_closes() {
         .expect("tail");
     assert_eq!(tail.as_ref(), &bytes[start..]);
 }
+
+/// Opens a stream at 50 % of a 100 MiB file, reads 64 KiB and holds it open until `wanted`
+/// bytes are downloaded; returns whether the bytes at 96–97 MiB are already on disk.
+fn far_region_present(readahead_mib: Option<u64>) -> bool {
+    let size = 100 * MIB;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("ahead.mp4", size, 12, Some(16 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let mut flags = loopback_flags(&[seeder.addr], &[]);
+    if let Some(mib) = readahead_mib {
+        flags.extend(["--readahead-mib".to_owned(), mib.to_string()]);
+    }
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let client = reqwest::blocking::Client::new();
+    let mut response = client
+        .get(server.stream_url(&torrent.info_hash))
+        .header("range", format!("bytes={}-", size / 2))
+        .send()
+        .expect("stream");
+    let mut first = vec![0u8; 65536];
+    std::io::Read::read_exact(&mut response, &mut first).expect("first bytes");
+    assert_eq!(first, &bytes[size / 2..size / 2 + 65536]);
+
+    // Both windows together are 50 MiB; wait for 52 MiB while the player sits at 50 %.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let all: serde_json::Value = client
+            .get(server.url("/api/torrents"))
+            .send()
+            .and_then(|r| r.json())
+            .expect("torrents");
+        let done = all["torrents"][0]["downloaded_bytes"].as_u64().unwrap_or(0);
+        if done >= 52 * MIB as u64 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "stuck at {done} bytes");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let on_disk = std::fs::read(cache.path().join(&torrent.info_hash).join("ahead.mp4"))
+        .expect("partial file");
+    let region = 96 * MIB..97 * MIB;
+    let present = on_disk.get(region.clone()) == Some(&bytes[region]);
+    drop(response);
+    present
+}
+
+#[test]
+fn readahead_widens_the_prioritised_window() {
+    // librqbit alone fetches 32 MiB past the playhead first, then from the start of the file.
+    assert!(
+        !far_region_present(None),
+        "without read-ahead the far region came early"
+    );
+    assert!(
+        far_region_present(Some(64)),
+        "read-ahead of 64 MiB did not fetch 46 MiB ahead"
+    );
+}

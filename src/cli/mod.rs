@@ -254,6 +254,10 @@ pub struct P2pArgs {
     #[arg(long, env = "PEERSTREAM_PAUSE_IDLE", value_parser = BoolishValueParser::new())]
     pub pause_idle: bool,
 
+    /// MiB ahead of the playhead fetched first (librqbit's own window is 32) [default: 32]
+    #[arg(long, env = "PEERSTREAM_READAHEAD_MIB", value_name = "MIB")]
+    pub readahead_mib: Option<u64>,
+
     /// Also use uTP (BitTorrent over UDP) on the listen port
     #[arg(long, env = "PEERSTREAM_UTP", value_parser = BoolishValueParser::new())]
     pub utp: bool,

@@ -365,6 +365,16 @@ fn entries(settings: &Settings, args: &ConfigShowArgs, sources: &Sources) -> Res
         (!effective.keep_downloading).then_some("a torrent pauses when its last stream closes"),
     );
     push(
+        "p2p.readahead_mib",
+        json!(effective.readahead / (1024 * 1024)),
+        layers.pick(
+            "readahead_mib",
+            p2p_args.readahead_mib.is_some(),
+            p2p.readahead_mib.is_some(),
+        ),
+        None,
+    );
+    push(
         "p2p.utp",
         json!(effective.utp),
         layers.pick("utp", p2p_args.utp, p2p.utp.is_some()),
@@ -592,6 +602,9 @@ pub fn default_file_text() -> String {
 # torrent until the next request (also: --pause-idle).
 # keep_downloading = {keep_downloading}
 
+# MiB ahead of the playhead fetched first; librqbit's own window is 32 (also: --readahead-mib).
+# readahead_mib = {readahead}
+
 # Also use uTP (BitTorrent over UDP) on the listen port (also: --utp).
 # utp = {utp}
 
@@ -621,6 +634,7 @@ pub fn default_file_text() -> String {
         stall_timeout = defaults.stall_timeout.as_secs(),
         keep_downloading = defaults.keep_downloading,
         utp = defaults.utp,
+        readahead = defaults.readahead / (1024 * 1024),
         nat_enabled = coordinator.enabled,
         stun_servers = list(&coordinator.stun_servers),
         budget = coordinator.budget.as_secs(),

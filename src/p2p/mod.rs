@@ -72,7 +72,13 @@ pub struct P2pOptions {
     /// Accept and make uTP (BitTorrent over UDP) connections besides TCP; the router mapping
     /// of the UDP port then serves them.
     pub utp: bool,
+    /// Bytes ahead of each stream's position that are fetched first. librqbit prioritises
+    /// [`LIBRQBIT_WINDOW`] per stream; larger values add a read-ahead stream.
+    pub readahead: u64,
 }
+
+/// The window librqbit prioritises ahead of every open file stream.
+pub const LIBRQBIT_WINDOW: u64 = 32 * 1024 * 1024;
 
 impl Default for P2pOptions {
     fn default() -> Self {
@@ -89,6 +95,7 @@ impl Default for P2pOptions {
             coordinator: CoordinatorOptions::default(),
             keep_downloading: true,
             utp: false,
+            readahead: LIBRQBIT_WINDOW,
         }
     }
 }
@@ -350,6 +357,7 @@ impl Engine {
             handle,
             stall_timeout: self.options.stall_timeout,
             session: self.session.clone(),
+            readahead: self.options.readahead,
             keep_downloading: self.options.keep_downloading,
             open_streams: std::sync::atomic::AtomicUsize::new(0),
         });

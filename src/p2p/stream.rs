@@ -4,7 +4,7 @@
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::SwarmTorrent;
+use super::{LIBRQBIT_WINDOW, SwarmTorrent};
 use crate::pipeline::{ByteStream, CHUNK_SIZE};
 
 impl SwarmTorrent {
@@ -31,8 +31,65 @@ impl SwarmTorrent {
             .await
             .map_err(io::Error::other)?;
         file.seek(io::SeekFrom::Start(start)).await?;
+        let file_len = self.file(index).map_or(0, |f| f.len);
+        let playhead = Arc::new(AtomicU64::new(start));
+        let read_ahead = (self.readahead > LIBRQBIT_WINDOW && start + LIBRQBIT_WINDOW < file_len)
+            .then(|| {
+                ReadAhead(tokio::spawn(read_ahead(
+                    self.clone(),
+                    index,
+                    start + LIBRQBIT_WINDOW,
+                    file_len,
+                    playhead.clone(),
+                )))
+            });
         let body = tokio_util::io::ReaderStream::with_capacity(file.take(len), CHUNK_SIZE);
-        Ok(Box::pin(StallGuard::new(body, self.stall_timeout, active)))
+        let mut guarded = StallGuard::new(body, self.stall_timeout, active);
+        guarded.playhead = Some(playhead);
+        guarded._read_ahead = read_ahead;
+        Ok(Box::pin(guarded))
+    }
+}
+
+/// A second file stream that keeps `readahead - LIBRQBIT_WINDOW` bytes past the player's
+/// window moving, so librqbit prioritises a window as large as configured. It reads and drops
+/// the bytes; its only job is to stand there.
+async fn read_ahead(
+    torrent: Arc<SwarmTorrent>,
+    index: usize,
+    from: u64,
+    end: u64,
+    playhead: Arc<AtomicU64>,
+) {
+    let Ok(mut file) = torrent.handle.clone().stream(index).await else {
+        return;
+    };
+    if file.seek(io::SeekFrom::Start(from)).await.is_err() {
+        return;
+    }
+    let mut position = from;
+    let mut scratch = vec![0u8; CHUNK_SIZE];
+    while position < end {
+        // This stream's own window reaches LIBRQBIT_WINDOW past it: stop where that ends at
+        // the configured distance ahead of the player.
+        let limit = playhead.load(Ordering::Relaxed) + torrent.readahead - LIBRQBIT_WINDOW;
+        if position >= limit {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        }
+        match file.read(&mut scratch).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => position += n as u64,
+        }
+    }
+}
+
+/// Stops the read-ahead stream with the HTTP stream it serves.
+struct ReadAhead(tokio::task::JoinHandle<()>);
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -87,6 +144,9 @@ struct StallGuard<S> {
     deadline: Pin<Box<tokio::time::Sleep>>,
     done: bool,
     _active: ActiveStream,
+    /// Where the reader is, for the read-ahead stream.
+    playhead: Option<Arc<AtomicU64>>,
+    _read_ahead: Option<ReadAhead>,
 }
 
 impl<S> StallGuard<S> {
@@ -97,6 +157,8 @@ impl<S> StallGuard<S> {
             deadline: Box::pin(tokio::time::sleep(limit)),
             done: false,
             _active: active,
+            playhead: None,
+            _read_ahead: None,
         }
     }
 }
@@ -110,6 +172,9 @@ impl<S: Stream<Item = io::Result<Bytes>> + Unpin> Stream for StallGuard<S> {
         }
         match Pin::new(&mut self.inner).poll_next(cx) {
             Poll::Ready(item) => {
+                if let (Some(Ok(bytes)), Some(playhead)) = (&item, &self.playhead) {
+                    playhead.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                }
                 let next = tokio::time::Instant::now() + self.limit;
                 self.deadline.as_mut().reset(next);
                 Poll::Ready(item)

@@ -24,6 +24,7 @@ pub struct SwarmTorrent {
     pub(super) stall_timeout: Duration,
     pub(super) session: Arc<librqbit::Session>,
     pub(super) keep_downloading: bool,
+    pub(super) readahead: u64,
     /// HTTP streams reading this torrent now.
     pub(super) open_streams: std::sync::atomic::AtomicUsize,
 }
