@@ -546,11 +546,16 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
         requests >= 6,
         "{requests} AddPortMapping requests for {port}"
     );
-    assert_eq!(
-        inbound_reaches_client(lab, port),
-        (true, true),
-        "held mapping"
-    );
+    // Seen once in CI: a TCP probe lost while renewals ran every second (the probe does not
+    // retransmit within its 800 ms). A mapping that holds lets one of three probes through.
+    let mut reached = (false, false);
+    for _ in 0..3 {
+        reached = inbound_reaches_client(lab, port);
+        if reached == (true, true) {
+            break;
+        }
+    }
+    assert_eq!(reached, (true, true), "held mapping");
 
     // `ip netns exec` execs peerstream itself, so the child's pid is peerstream's.
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
