@@ -153,12 +153,9 @@ async fn stream_handler(
     {
         return playlist(hash, &headers, &state).await;
     }
-    let info_hash: InfoHash = match hash.parse() {
+    let info_hash = match parse_hash(&hash) {
         Ok(h) => h,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, "invalid_hash", e.to_string())
-                .into_response();
-        }
+        Err(error) => return error.into_response(),
     };
     let file = match index.map(|i| i.parse::<usize>()) {
         None => None,
@@ -187,12 +184,9 @@ async fn stream_handler(
 /// `GET /stream/proxy/:infoHash.m3u`: the torrent's video files as absolute URLs, so a player
 /// can step through a season.
 async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Response {
-    let info_hash: InfoHash = match hash.parse() {
+    let info_hash = match parse_hash(hash) {
         Ok(h) => h,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, "invalid_hash", e.to_string())
-                .into_response();
-        }
+        Err(error) => return error.into_response(),
     };
     let listing = match state.pipeline.files(info_hash).await {
         Ok(listing) => listing,
@@ -238,6 +232,13 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Response
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
                 .into_response()
         })
+}
+
+/// A hash from the URL, or the 400 that answers a bad one.
+fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
+    text.parse().map_err(|e: crate::target::TargetError| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_hash", e.to_string())
+    })
 }
 
 fn resolve_error(e: ResolveError) -> ApiError {

@@ -129,9 +129,16 @@ pub fn have_tool(tool: &str) -> bool {
 }
 
 /// A raw HTTP/1.1 request over TCP, so the path reaches the server exactly as written.
+/// Returns the status and the whole response text (headers and body).
 pub fn raw_get(addr: &str, path: &str) -> (u16, String) {
     use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    use std::time::Duration;
+    let socket: std::net::SocketAddr = addr.parse().expect("IP:PORT");
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&socket, Duration::from_secs(5)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("read timeout");
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
