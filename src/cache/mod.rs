@@ -6,6 +6,7 @@
 pub mod validate;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -19,6 +20,9 @@ const MAX_DEPTH: usize = 6;
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
+    /// `root` resolved, once it exists: entry paths are absolute below it, and resolving it
+    /// again on every cached range request costs a syscall per path component.
+    canonical_root: OnceLock<PathBuf>,
 }
 
 /// One file in the cache that belongs to an info-hash.
@@ -89,7 +93,18 @@ impl CacheListing {
 
 impl Cache {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Cache { root: root.into() }
+        Cache {
+            root: root.into(),
+            canonical_root: OnceLock::new(),
+        }
+    }
+
+    fn canonical_root(&self) -> Option<&Path> {
+        if let Some(resolved) = self.canonical_root.get() {
+            return Some(resolved);
+        }
+        let resolved = self.root.canonicalize().ok()?;
+        Some(self.canonical_root.get_or_init(|| resolved))
     }
 
     pub fn root(&self) -> &Path {
@@ -114,14 +129,14 @@ impl Cache {
         let Ok(meta) = std::fs::symlink_metadata(&entry.path) else {
             return false;
         };
-        let Ok(root) = self.root.canonicalize() else {
+        let Some(root) = self.canonical_root() else {
             return false;
         };
         entry.is_complete()
             && meta.is_file()
             && meta.len() == entry.size
             && meta.modified().ok() == entry.modified
-            && !validate::is_marked_partial(&entry.path, &root)
+            && !validate::is_marked_partial(&entry.path, root)
     }
 
     /// Every file in the cache that belongs to `hash`, valid or not.
@@ -138,7 +153,7 @@ impl Cache {
 
     /// Walks the cache once; `only` restricts it to one info-hash.
     fn entries_for(&self, only: Option<&InfoHash>) -> Vec<CacheEntry> {
-        let Ok(canonical_root) = self.root.canonicalize() else {
+        let Some(canonical_root) = self.canonical_root() else {
             return Vec::new();
         };
         let wanted = only.map(|h| {
@@ -149,7 +164,7 @@ impl Cache {
                     .to_ascii_lowercase(),
             )
         });
-        let walker = walkdir::WalkDir::new(&canonical_root)
+        let walker = walkdir::WalkDir::new(canonical_root)
             .min_depth(1)
             .max_depth(MAX_DEPTH)
             .follow_links(false)
@@ -160,7 +175,7 @@ impl Cache {
             if entry.file_type().is_dir() {
                 continue;
             }
-            let Ok(relative) = entry.path().strip_prefix(&canonical_root) else {
+            let Ok(relative) = entry.path().strip_prefix(canonical_root) else {
                 continue;
             };
             let relative_lower = relative.to_string_lossy().to_ascii_lowercase();
@@ -176,7 +191,7 @@ impl Cache {
                 None => find_hash_in(&relative_lower),
             };
             let Some(info_hash) = info_hash else { continue };
-            out.push(self.describe(entry.path(), relative, info_hash, &canonical_root));
+            out.push(self.describe(entry.path(), relative, info_hash, canonical_root));
         }
         out
     }
