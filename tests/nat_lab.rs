@@ -6,6 +6,7 @@
 
 #[path = "support/netns.rs"]
 mod netns;
+mod support;
 
 use std::process::Output;
 

@@ -111,6 +111,18 @@ pub fn put(cache: &Path, relative: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// True when the test runs as root (effective uid 0).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|uid| uid == "0"))
+        })
+        .unwrap_or(false)
+}
+
 /// True when `tool` can run. Missing tools skip locally (printing SKIP) and fail under CI=true.
 pub fn have_tool(tool: &str) -> bool {
     let found = Command::new("sh")

@@ -58,22 +58,11 @@ fn on_path(tool: &str) -> bool {
         .any(|dir| dir.join(tool).is_file())
 }
 
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(2).map(|uid| uid == "0"))
-        })
-        .unwrap_or(false)
-}
-
 /// `Ok` when the lab can run. Otherwise prints `SKIP: ...` and returns `Err`, except under
 /// `CI=true`, where a missing prerequisite fails the test.
 pub fn prerequisites(extra: &[(&str, &str)]) -> Result<(), ()> {
     let mut missing = Vec::new();
-    if !is_root() {
+    if !crate::support::is_root() {
         missing.push("root (network namespaces)".to_string());
     }
     for (tool, package) in TOOLS.iter().chain(extra) {
