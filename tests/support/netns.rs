@@ -243,80 +243,79 @@ impl Lab {
 
     /// coturn as a TURN relay on the spare address, long-term credentials `peer:secret`.
     pub fn start_turn(&mut self) {
-        let conf = path_str(&self.dir.path().join("turn.conf"));
-        std::fs::write(&conf, "").expect("coturn config");
-        let pid = path_str(&self.dir.path().join("turn.pid"));
-        let log = path_str(&self.dir.path().join("turn.log"));
         let db = path_str(&self.dir.path().join("turndb"));
-        let args = [
-            "turnserver",
-            "-c",
-            &conf,
-            "--userdb",
-            &db,
-            "--lt-cred-mech",
-            "--user",
-            "peer:secret",
-            "--realm",
-            "lab.test",
-            "--no-cli",
-            "--no-tls",
-            "--no-dtls",
-            "--pidfile",
-            &pid,
-            "--log-file",
-            &log,
-            "--simple-log",
-            "--no-stdout-log",
-            "-L",
-            SPARE_PUBLIC,
-            "-p",
-            "3478",
-            "--relay-ip",
-            SPARE_PUBLIC,
-            "--min-port",
-            "49152",
-            "--max-port",
-            "49200",
-        ];
+        let mut args = self.coturn_args("turn");
+        args.extend(
+            [
+                "--userdb",
+                &db,
+                "--lt-cred-mech",
+                "--user",
+                "peer:secret",
+                "--realm",
+                "lab.test",
+                "-L",
+                SPARE_PUBLIC,
+                "-p",
+                "3478",
+                "--relay-ip",
+                SPARE_PUBLIC,
+                "--min-port",
+                "49152",
+                "--max-port",
+                "49200",
+            ]
+            .map(String::from),
+        );
         let public = self.public.clone();
-        self.spawn("turn", &public, &args);
+        self.spawn(
+            "turn",
+            &public,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         let endpoints = vec![format!("{SPARE_PUBLIC}:3478")];
         self.wait_udp(&public, &endpoints, "turn");
     }
 
     fn start_coturn(&mut self, name: &str, addrs: &[&str], no_rfc5780: bool) {
-        // An empty config file: Debian's /etc/turnserver.conf disables RFC 5780.
-        let conf = self.dir.path().join(format!("{name}.conf"));
+        let mut args = self.coturn_args(name);
+        args.extend(["--stun-only", "-p", "3478"].map(String::from));
+        for a in addrs {
+            args.extend(["-L".to_owned(), a.to_string()]);
+        }
+        if no_rfc5780 {
+            args.push("--no-rfc5780".to_owned());
+        }
+        let public = self.public.clone();
+        self.spawn(
+            name,
+            &public,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+    }
+
+    /// The turnserver command line every coturn here starts with: an empty config file (Debian's
+    /// /etc/turnserver.conf disables RFC 5780), no CLI or TLS, pid and log files in the lab folder.
+    fn coturn_args(&self, name: &str) -> Vec<String> {
+        let file = |ext: &str| path_str(&self.dir.path().join(format!("{name}.{ext}")));
+        let conf = file("conf");
         std::fs::write(&conf, "").expect("coturn config");
-        let pid = self.dir.path().join(format!("{name}.pid"));
-        let log = self.dir.path().join(format!("{name}.log"));
-        let (conf, pid, log) = (path_str(&conf), path_str(&pid), path_str(&log));
-        let mut args = vec![
+        [
             "turnserver",
             "-c",
             &conf,
-            "--stun-only",
             "--no-cli",
             "--no-tls",
             "--no-dtls",
             "--pidfile",
-            &pid,
+            &file("pid"),
             "--log-file",
-            &log,
+            &file("log"),
             "--simple-log",
             "--no-stdout-log",
-            "-p",
-            "3478",
-        ];
-        for a in addrs {
-            args.extend(["-L", a]);
-        }
-        if no_rfc5780 {
-            args.push("--no-rfc5780");
-        }
-        let public = self.public.clone();
-        self.spawn(name, &public, &args);
+        ]
+        .map(String::from)
+        .to_vec()
     }
 }
 
