@@ -3,31 +3,46 @@
 
 use std::io::IsTerminal;
 
-use clap::Parser;
-use peerstream::cli::{Cli, ColorChoice};
-use peerstream::config::Settings;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+use peerstream::cli::Cli;
+use peerstream::config::{self, ColorChoice, ConfigChoice, Origin};
 use peerstream::exit::{CliError, ExitCode};
 use peerstream::target::TargetError;
 
 fn main() -> std::process::ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return std::process::ExitCode::from(e.exit_code() as u8);
         }
     };
     let verbose = cli.global.verbose > 0;
-    let code = match run(cli) {
+    let code = match run(cli, &matches) {
         Ok(()) => ExitCode::Ok,
         Err(report) => report_error(&report, verbose),
     };
     std::process::ExitCode::from(code.code() as u8)
 }
 
-fn run(cli: Cli) -> color_eyre::Result<()> {
-    let settings = Settings::resolve(&cli.global)?;
-    let color = use_color(settings.color);
+fn run(cli: Cli, matches: &clap::ArgMatches) -> color_eyre::Result<()> {
+    let config = cli.global.config.clone().map(|path| {
+        let (origin, via) = match matches.value_source("config") {
+            Some(ValueSource::EnvVariable) => (Origin::Env, "PEERSTREAM_CONFIG"),
+            _ => (Origin::Flag, "--config"),
+        };
+        ConfigChoice {
+            path,
+            origin,
+            via: via.to_owned(),
+        }
+    });
+    let settings = config::resolve(config, cli.setting_values())?;
+    let color = use_color(settings.settings.color);
     install_handlers(color, cli.global.verbose, cli.global.quiet)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(peerstream::commands::run(cli, settings))

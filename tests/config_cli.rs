@@ -93,7 +93,7 @@ fn defaults_without_a_file() {
             .is_some_and(|t| !t.is_empty()),
         "built-in trackers"
     );
-    assert_eq!(setting(&doc, "p2p.metadata_timeout_secs")["value"], 60);
+    assert_eq!(setting(&doc, "p2p.metadata_timeout")["value"], 60);
     assert_eq!(setting(&doc, "nat.enabled")["value"], true);
 }
 
@@ -123,7 +123,7 @@ fn env_beats_file_and_flag_beats_env() {
     assert_eq!(origin(&doc, "cache_dir"), "file");
     assert_eq!(origin(&doc, "nat.map_port"), "file");
     assert_eq!(setting(&doc, "nat.map_port")["value"], false);
-    assert_eq!(origin(&doc, "p2p.stall_timeout_secs"), "default");
+    assert_eq!(origin(&doc, "p2p.stall_timeout"), "default");
 
     // Env over file.
     let doc = show_json(
@@ -151,7 +151,7 @@ fn env_beats_file_and_flag_beats_env() {
     assert_eq!(origin(&doc, "p2p.trackers"), "env");
     assert_eq!(setting(&doc, "nat.enabled")["value"], false);
     assert_eq!(setting(&doc, "nat.enabled")["via"], "PEERSTREAM_NO_NAT");
-    assert_eq!(origin(&doc, "p2p.metadata_timeout_secs"), "file");
+    assert_eq!(origin(&doc, "p2p.metadata_timeout"), "file");
     assert_eq!(origin(&doc, "color"), "file");
 
     // Flags over env, global flags after the subcommand too.
@@ -187,8 +187,8 @@ fn env_beats_file_and_flag_beats_env() {
         serde_json::json!([])
     );
     assert_eq!(setting(&doc, "p2p.trackers")["via"], "--no-trackers");
-    assert_eq!(setting(&doc, "nat.budget_secs")["value"], 2);
-    assert_eq!(origin(&doc, "nat.budget_secs"), "flag");
+    assert_eq!(setting(&doc, "nat.budget")["value"], 2);
+    assert_eq!(origin(&doc, "nat.budget"), "flag");
     assert_eq!(setting(&doc, "serve.bind")["value"], "127.0.0.1:9999");
     assert_eq!(origin(&doc, "serve.bind"), "flag");
     assert_eq!(setting(&doc, "serve.p2p")["value"], false);
@@ -220,7 +220,7 @@ fn human_output_names_each_origin() {
         "{text}"
     );
     assert!(
-        line("stall_timeout_secs").contains("# flag --stall-timeout"),
+        line("stall_timeout").contains("# flag --stall-timeout"),
         "{text}"
     );
     assert!(
@@ -418,10 +418,124 @@ fn boolean_env_flags_show_as_env() {
     assert_eq!(setting(&doc, "p2p.dht")["via"], "PEERSTREAM_NO_DHT");
     assert_eq!(origin(&doc, "p2p.dht"), "env");
 
-    // A false env value does not count as set.
+    // A false value of a negative variable turns the setting on, from the env layer.
     let doc = show_json(clean(home.path()).env("PEERSTREAM_NO_DHT", "false"));
     assert_eq!(setting(&doc, "p2p.dht")["value"], true);
-    assert_eq!(origin(&doc, "p2p.dht"), "default");
+    assert_eq!(origin(&doc, "p2p.dht"), "env");
+}
+
+/// Every switch of the settings table turns on and off from each layer, and the last layer
+/// wins both ways: the file over the default, env over the file, a flag over env (its
+/// positive form, its negative form, and `--flag=false`), the later of two flags.
+#[test]
+fn every_switch_turns_both_ways_in_every_layer() {
+    use peerstream::config::{Shape, TABLE};
+    let home = tempfile::tempdir().expect("tempdir");
+    let switches: Vec<_> = TABLE.iter().filter(|s| s.shape == Shape::Switch).collect();
+    assert!(switches.len() >= 7, "{switches:?}");
+    for s in switches {
+        let key = s.key;
+        let (section, name) = s.section_and_name();
+        let default = (s.default)()
+            .and_then(|v| v.as_bool())
+            .expect("a switch has a default");
+        let check = |doc: &Value, value: bool, layer: &str, via: Option<&str>, why: &str| {
+            let entry = setting(doc, key);
+            assert_eq!(entry["value"], value, "{key} {why}: {entry}");
+            assert_eq!(entry["origin"], layer, "{key} {why}: {entry}");
+            if let Some(via) = via {
+                assert_eq!(entry["via"], via, "{key} {why}: {entry}");
+            }
+        };
+        for wanted in [true, false] {
+            // File.
+            let file = home.path().join(format!("{name}-{wanted}.toml"));
+            let text = if section.is_empty() {
+                format!("{name} = {wanted}\n")
+            } else {
+                format!("[{section}]\n{name} = {wanted}\n")
+            };
+            std::fs::write(&file, text).expect("write");
+            let doc = show_json(clean(home.path()).arg("--config").arg(&file));
+            check(&doc, wanted, "file", None, "from the file");
+
+            // Env over the file that says the opposite.
+            let opposite = home.path().join(format!("{name}-not-{wanted}.toml"));
+            let text = if section.is_empty() {
+                format!("{name} = {}\n", !wanted)
+            } else {
+                format!("[{section}]\n{name} = {}\n", !wanted)
+            };
+            std::fs::write(&opposite, text).expect("write");
+            let env = s.env.expect("every switch has a variable");
+            let doc = show_json(
+                clean(home.path())
+                    .arg("--config")
+                    .arg(&opposite)
+                    .env(env, wanted.to_string()),
+            );
+            check(
+                &doc,
+                wanted,
+                "env",
+                Some(env),
+                "from its variable over the file",
+            );
+            if let Some(negative_env) = s.negative_env {
+                let doc = show_json(
+                    clean(home.path())
+                        .arg("--config")
+                        .arg(&opposite)
+                        .env(negative_env, (!wanted).to_string()),
+                );
+                check(
+                    &doc,
+                    wanted,
+                    "env",
+                    Some(negative_env),
+                    "from its negative variable",
+                );
+            }
+
+            // A flag over env that says the opposite.
+            let long = s.flag.expect("a switch has a flag");
+            let negative = s.negative.expect("a switch has a negative flag");
+            let flag = if wanted {
+                format!("--{long}")
+            } else {
+                format!("--{negative}")
+            };
+            let mut cmd = clean(home.path());
+            cmd.env(env, (!wanted).to_string());
+            let doc = show_json_with(&mut cmd, &[&flag]);
+            check(&doc, wanted, "flag", Some(&flag), "from a flag over env");
+            let explicit = format!("--{long}={wanted}");
+            let doc = show_json_with(&mut clean(home.path()), &[&explicit]);
+            check(
+                &doc,
+                wanted,
+                "flag",
+                Some(&format!("--{long}")),
+                "from --flag=BOOL",
+            );
+            // Two flags: the later wins.
+            let (first, last) = if wanted {
+                (format!("--{negative}"), format!("--{long}"))
+            } else {
+                (format!("--{long}"), format!("--{negative}"))
+            };
+            let doc = show_json_with(&mut clean(home.path()), &[&first, &last]);
+            check(
+                &doc,
+                wanted,
+                "flag",
+                Some(&last),
+                "from the later of two flags",
+            );
+        }
+        let doc = show_json(&mut clean(home.path()));
+        check(&doc, default, "default", None, "by default");
+    }
 }
 
 /// docs/JSON.md shows every key of `config show --json`.

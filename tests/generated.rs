@@ -84,6 +84,28 @@ fn generate(kind: &str, dir: &Path) {
     );
 }
 
+/// The README's settings table is what `generate all` writes from the settings table.
+#[test]
+fn readme_settings_table_is_up_to_date() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let committed = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
+    assert!(
+        committed.contains("<!-- settings table: generated"),
+        "README.md lost the settings table's markers"
+    );
+    std::fs::write(tmp.path().join("README.md"), &committed).expect("copy README.md");
+    generate("all", tmp.path());
+    let fresh = std::fs::read_to_string(tmp.path().join("README.md")).expect("read fresh");
+    assert!(
+        fresh.contains("| `p2p.dht` |"),
+        "no settings rows:\n{fresh}"
+    );
+    assert!(
+        fresh == committed,
+        "README.md's settings table is stale: run `cargo run -- generate all`"
+    );
+}
+
 #[test]
 fn completions_are_up_to_date() {
     let tmp = tempfile::tempdir().expect("tempdir");

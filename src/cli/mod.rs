@@ -1,11 +1,12 @@
 //! The command line, as clap definitions. Every flag can also come from a `PEERSTREAM_*`
 //! environment variable; the config file is the lowest layer (see `config.rs`).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{CliValue, GlobalScope, ServeScope, SettingArgs, SwarmScope};
 
 mod nat;
 pub use nat::{NatCommand, NatDetectArgs};
@@ -28,11 +29,31 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The settings this invocation gives by flag or environment variable: the global ones
+    /// and those of its command.
+    pub fn setting_values(&self) -> impl Iterator<Item = &CliValue> {
+        let command: &[CliValue] = match &self.command {
+            Command::Serve(args) => &args.settings.values,
+            Command::Fetch(args) => &args.settings.values,
+            Command::Play(args) => &args.settings.values,
+            Command::Cache {
+                command: CacheCommand::Verify(args),
+            } => &args.settings.values,
+            Command::Config {
+                command: ConfigCommand::Show(args),
+            } => &args.serve.settings.values,
+            _ => &[],
+        };
+        self.global.settings.values.iter().chain(command)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Cache folder [default: ./temp]
-    #[arg(long, global = true, env = "PEERSTREAM_CACHE_DIR", value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
+    /// `--cache-dir`, `--color` (see `config::table`)
+    #[command(flatten)]
+    pub settings: SettingArgs<GlobalScope>,
 
     /// Config file (TOML) [default: the platform config folder's peerstream/config.toml]
     #[arg(long, global = true, env = "PEERSTREAM_CONFIG", value_name = "FILE")]
@@ -45,24 +66,6 @@ pub struct GlobalArgs {
     /// Print nothing but the data (errors still go to stderr)
     #[arg(short, long, global = true, env = "PEERSTREAM_QUIET", value_parser = BoolishValueParser::new())]
     pub quiet: bool,
-
-    /// When to use colours on stderr
-    #[arg(
-        long,
-        global = true,
-        env = "PEERSTREAM_COLOR",
-        value_enum,
-        value_name = "WHEN"
-    )]
-    pub color: Option<ColorChoice>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,7 +163,7 @@ pub enum GenerateCommand {
         /// Output folder
         dir: PathBuf,
     },
-    /// Both, into ROOT/completions and ROOT/man
+    /// All of them: ROOT/completions, ROOT/man and the settings table in ROOT/README.md
     All {
         /// The repository root
         #[arg(default_value = ".")]
@@ -193,82 +196,11 @@ pub struct CacheVerifyArgs {
     pub repair: bool,
 
     #[command(flatten)]
-    pub p2p: P2pArgs,
+    pub settings: SettingArgs<SwarmScope>,
 
     /// Print one JSON document on stdout
     #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
-}
-
-/// How to reach the swarm; shared by `fetch` and `serve`.
-#[derive(Debug, Args, Default, Clone)]
-pub struct P2pArgs {
-    /// Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]
-    #[arg(long, env = "PEERSTREAM_PORT", value_name = "PORT")]
-    pub port: Option<u16>,
-
-    /// Do not use the DHT to find peers
-    #[arg(long, env = "PEERSTREAM_NO_DHT", value_parser = BoolishValueParser::new())]
-    pub no_dht: bool,
-
-    /// DHT bootstrap node (repeatable) [default: librqbit's list]
-    #[arg(
-        long,
-        env = "PEERSTREAM_DHT_BOOTSTRAP",
-        value_name = "HOST:PORT",
-        value_delimiter = ','
-    )]
-    pub dht_bootstrap: Vec<String>,
-
-    /// Tracker announce URL (repeatable); replaces the built-in list
-    #[arg(
-        long = "tracker",
-        env = "PEERSTREAM_TRACKERS",
-        value_name = "URL",
-        value_delimiter = ','
-    )]
-    pub trackers: Vec<String>,
-
-    /// Use no tracker at all (only the DHT and --peer)
-    #[arg(long, env = "PEERSTREAM_NO_TRACKERS", conflicts_with = "trackers", value_parser = BoolishValueParser::new())]
-    pub no_trackers: bool,
-
-    /// A peer to connect to at once (repeatable)
-    #[arg(
-        long = "peer",
-        env = "PEERSTREAM_PEERS",
-        value_name = "HOST:PORT",
-        value_delimiter = ','
-    )]
-    pub peers: Vec<std::net::SocketAddr>,
-
-    /// Seconds to wait for the torrent's metadata [default: 60]
-    #[arg(long, env = "PEERSTREAM_METADATA_TIMEOUT", value_name = "SECS")]
-    pub metadata_timeout: Option<u64>,
-
-    /// Seconds without data after which a stream or download counts as stalled [default: 30]
-    #[arg(long, env = "PEERSTREAM_STALL_TIMEOUT", value_name = "SECS")]
-    pub stall_timeout: Option<u64>,
-
-    /// Pause a torrent when its last stream closes, instead of downloading on into the cache
-    #[arg(long, env = "PEERSTREAM_PAUSE_IDLE", value_parser = BoolishValueParser::new())]
-    pub pause_idle: bool,
-
-    /// MiB ahead of the playhead fetched first (librqbit's own window is 32) [default: 32]
-    #[arg(long, env = "PEERSTREAM_READAHEAD_MIB", value_name = "MIB")]
-    pub readahead_mib: Option<u64>,
-
-    /// Also use uTP (BitTorrent over UDP) on the listen port
-    #[arg(long, env = "PEERSTREAM_UTP", value_parser = BoolishValueParser::new())]
-    pub utp: bool,
-
-    /// Skip NAT detection and port mapping before the first torrent
-    #[arg(long, env = "PEERSTREAM_NO_NAT", value_parser = BoolishValueParser::new())]
-    pub no_nat: bool,
-
-    /// The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]
-    #[arg(long, env = "PEERSTREAM_NAT_BUDGET", value_name = "SECS")]
-    pub nat_budget: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -290,7 +222,7 @@ pub struct FetchArgs {
     pub all: bool,
 
     #[command(flatten)]
-    pub p2p: P2pArgs,
+    pub settings: SettingArgs<SwarmScope>,
 
     /// Print one JSON record on stdout
     #[arg(long, env = "PEERSTREAM_JSON", conflicts_with_all = ["print_path", "stdout"], value_parser = BoolishValueParser::new())]
@@ -324,28 +256,17 @@ pub struct PlayArgs {
     pub file: Option<String>,
 
     #[command(flatten)]
-    pub p2p: P2pArgs,
+    pub settings: SettingArgs<SwarmScope>,
 
     /// Arguments passed to the player, after `--`
     #[arg(last = true, value_name = "PLAYER ARGS")]
     pub player_args: Vec<String>,
 }
 
+/// `serve`'s flags all come from the settings table: `--bind`, `--token`, `--no-p2p` and the
+/// swarm's.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Listen address; port 0 picks a free port [default: 127.0.0.1:8787]
-    #[arg(long, env = "PEERSTREAM_BIND", value_name = "ADDR:PORT")]
-    pub bind: Option<SocketAddr>,
-
-    /// Access token required on every request; needed when binding beyond loopback
-    /// (one is generated and printed if omitted)
-    #[arg(long, env = "PEERSTREAM_TOKEN", value_name = "TOKEN")]
-    pub token: Option<String>,
-
-    /// Serve only mock and cached files; unknown hashes get 404
-    #[arg(long, env = "PEERSTREAM_NO_P2P", value_parser = BoolishValueParser::new())]
-    pub no_p2p: bool,
-
     #[command(flatten)]
-    pub p2p: P2pArgs,
+    pub settings: SettingArgs<ServeScope>,
 }

@@ -16,19 +16,12 @@ pub enum NatCommand {
     Unmap(NatUnmapArgs),
 }
 
-/// A duration given as seconds (`2.5`) or with a unit (`500ms`, `3s`).
+/// A timeout or lifetime: the one duration syntax of every setting (`3`, `2.5`, `500ms`), more
+/// than zero.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    if let Ok(secs) = text.parse::<f64>() {
-        if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
-            return Ok(Duration::from_secs_f64(secs));
-        }
-        return Err("must be between 0 and 86400 seconds".into());
-    }
-    match humantime::parse_duration(text) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        Ok(_) => Err("must be more than zero".into()),
-        Err(e) => Err(format!("{e} (examples: 3, 2.5, 500ms, 3s)")),
+    match crate::config::value::parse_duration(text)? {
+        d if d.is_zero() => Err("must be more than zero (examples: 3, 2.5, 500ms)".into()),
+        d => Ok(d),
     }
 }
 

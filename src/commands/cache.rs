@@ -11,7 +11,6 @@ use super::{Context, print_json};
 use crate::cache::validate::write_partial_marker;
 use crate::cache::{Cache, CacheEntry, CacheListing, FileState, InvalidReason};
 use crate::cli::{CacheLsArgs, CacheVerifyArgs};
-use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
 use crate::p2p::verify::{PieceCheck, torrent_folder_of, verify_file};
 use crate::p2p::{Engine, FileChoice};
@@ -74,7 +73,7 @@ pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
         .into());
     }
     if args.repair {
-        let repaired = repair(ctx, args, &cache, &entries).await?;
+        let repaired = repair(ctx, &cache, &entries).await?;
         if repaired > 0 {
             entries = check_all(&cache, only).await?;
         }
@@ -166,12 +165,7 @@ async fn check_all(cache: &Cache, only: Option<InfoHash>) -> Result<Vec<Verified
 }
 
 /// Marks files with corrupt pieces partial and lets the swarm fill the bad pieces in again.
-async fn repair(
-    ctx: &Context,
-    args: &CacheVerifyArgs,
-    cache: &Cache,
-    entries: &[VerifiedEntry],
-) -> Result<usize> {
+async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Result<usize> {
     let broken: Vec<&VerifiedEntry> = entries
         .iter()
         .filter(|v| v.piece_check.as_ref().is_some_and(|c| !c.is_ok()))
@@ -179,7 +173,7 @@ async fn repair(
     if broken.is_empty() {
         return Ok(0);
     }
-    let options = p2p_options(&args.p2p, &ctx.settings.file);
+    let options = ctx.settings.p2p_options();
     let engine = Engine::start(options, cache.root())
         .await
         .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;

@@ -14,7 +14,6 @@ use tokio::io::AsyncWriteExt;
 use super::Context;
 use crate::cache::Cache;
 use crate::cli::FetchArgs;
-use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
 use crate::mock;
 use crate::p2p::{Engine, FileChoice, P2pError, SwarmTorrent, choose_file};
@@ -75,7 +74,7 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
         .await;
     }
 
-    let options = p2p_options(&args.p2p, &ctx.settings.file);
+    let options = ctx.settings.p2p_options();
     let stall_timeout = options.stall_timeout;
     let pipeline = Pipeline::new(cache.clone(), Some(options));
     let engine = match pipeline.engine().await {

@@ -14,11 +14,14 @@ use std::io::Write;
 use color_eyre::eyre::Result;
 
 use crate::cli::{CacheCommand, Cli, Command, ConfigCommand, NatCommand};
-use crate::config::Settings;
+use crate::config::{ConfigFile, Resolved, Settings, Values};
 
 /// What every command needs besides its own arguments.
 pub struct Context {
     pub settings: Settings,
+    /// Every setting's value with its layer, for `config show`.
+    pub values: Values,
+    pub config_file: ConfigFile,
     pub quiet: bool,
 }
 
@@ -31,9 +34,11 @@ impl Context {
     }
 }
 
-pub async fn run(cli: Cli, settings: Settings) -> Result<()> {
+pub async fn run(cli: Cli, resolved: Resolved) -> Result<()> {
     let ctx = Context {
-        settings,
+        settings: resolved.settings,
+        values: resolved.values,
+        config_file: resolved.config_file,
         quiet: cli.global.quiet,
     };
     match cli.command {

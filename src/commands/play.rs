@@ -8,7 +8,6 @@ use color_eyre::eyre::Result;
 use super::Context;
 use crate::cache::Cache;
 use crate::cli::PlayArgs;
-use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::p2p::{FileChoice, choose_file};
@@ -23,7 +22,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         Target::parse(&args.target).map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
     let cache_dir = &ctx.settings.cache_dir;
     std::fs::create_dir_all(cache_dir)?;
-    let options = p2p_options(&args.p2p, &ctx.settings.file);
+    let options = ctx.settings.p2p_options();
     let pipeline = Arc::new(Pipeline::new(Cache::new(cache_dir), Some(options)));
 
     // Resolve once up front: a magnet's trackers and peers reach the engine, and a bad target

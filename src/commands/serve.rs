@@ -1,7 +1,6 @@
 //! `serve`: the HTTP face of the pipeline.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -9,7 +8,6 @@ use color_eyre::eyre::{Result, WrapErr};
 use super::Context;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
-use crate::config::p2p_options;
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::pipeline::Pipeline;
@@ -17,15 +15,9 @@ use crate::pipeline::Pipeline;
 /// How long open streams get to finish after Ctrl-C before the process exits anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
-    let file = &ctx.settings.file.serve;
-    let bind: SocketAddr = match args.bind.or(file.bind) {
-        Some(addr) => addr,
-        None => http::DEFAULT_BIND
-            .parse()
-            .wrap_err("parsing the built-in bind address")?,
-    };
-    let mut token = args.token.clone().or_else(|| file.token.clone());
+pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
+    let bind = ctx.settings.bind;
+    let mut token = ctx.settings.token.clone();
     if token.is_none() && !bind.ip().is_loopback() {
         let generated = generate_token()?;
         ctx.note(format!(
@@ -33,12 +25,12 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
         ));
         token = Some(generated);
     }
-    let p2p_enabled = !args.no_p2p && file.p2p != Some(false);
+    let p2p_enabled = ctx.settings.serve_p2p;
 
     let cache_dir = &ctx.settings.cache_dir;
     std::fs::create_dir_all(cache_dir)
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
-    let p2p = p2p_enabled.then(|| p2p_options(&args.p2p, &ctx.settings.file));
+    let p2p = p2p_enabled.then(|| ctx.settings.p2p_options());
     let state = AppState {
         pipeline: std::sync::Arc::new(Pipeline::new(Cache::new(cache_dir), p2p)),
         token: token.clone(),

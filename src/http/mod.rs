@@ -19,9 +19,6 @@ use crate::pipeline::Pipeline;
 
 pub use error::ApiError;
 
-/// Default listen address of `serve`.
-pub const DEFAULT_BIND: &str = "127.0.0.1:8787";
-
 /// A bound server: its real address, and the future that serves until `shutdown` resolves.
 pub struct BoundServer<F> {
     pub local_addr: SocketAddr,
