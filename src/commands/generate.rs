@@ -1,6 +1,6 @@
 //! `generate` (hidden): shell completions and man pages from the clap definitions, and the
 //! README's table of settings from the settings table. The generated files are committed under
-//! `completions/`, `man/` and in README.md; `tests/generated.rs` fails when they are stale.
+//! `completions/`, `man/` and in README.md; `tests/it/generated.rs` fails when they are stale.
 //! Regenerate with `cargo run -- generate all`.
 
 use std::io::Write;

@@ -1,13 +1,11 @@
 //! The progress bar as a person sees it: `fetch` in a real terminal (tmux), and no bar when
 //! stderr is not a terminal.
 
-mod support;
-
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::swarm::{Seeder, make_torrent, payload};
-use support::*;
+use crate::support::swarm::{Seeder, make_torrent, payload};
+use crate::support::*;
 
 const MIB: usize = 1024 * 1024;
 

@@ -1,13 +1,11 @@
 //! The real binary: `cache ls`, `cache verify`, `fetch` on mock and cached hashes, exit codes,
 //! configuration layers and quiet broken pipes.
 
-mod support;
-
 use std::process::{Command, Stdio};
 
+use crate::support::*;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
-use support::*;
 
 fn cache_with_one_of_each() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,13 +1,11 @@
 //! `play` with a stand-in player that records its arguments and fetches what it was given,
 //! and with mpv itself; M3U playlists of multi-file torrents.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
-use support::swarm::{Seeder, loopback_flags, make_torrent};
-use support::*;
+use crate::support::swarm::{Seeder, loopback_flags, make_torrent};
+use crate::support::*;
 
 fn mock_asset() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("mock asset")

@@ -1,14 +1,12 @@
 //! A third-party swarm on loopback: aria2c seeds a torrent made by mktorrent, announced to a
 //! local opentracker; peerstream finds it by bare info-hash through the tracker in its config.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::swarm::payload;
-use support::*;
+use crate::support::swarm::payload;
+use crate::support::*;
 
 /// Kills a background tool on drop.
 struct Background(Child);

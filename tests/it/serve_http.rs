@@ -1,10 +1,8 @@
 //! `serve` against a real HTTP client: ranges, validators, errors and what must never be served.
 
-mod support;
-
+use crate::support::*;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
-use support::*;
 
 const SIZE: usize = 3 * 1024 * 1024 + 123;
 

@@ -1,13 +1,10 @@
-//! `nat detect` in a network-namespace NAT lab (see tests/support/netns.rs): for every router
+//! `nat detect` in a network-namespace NAT lab (see tests/it/support/netns.rs): for every router
 //! mode, the real binary runs in the client namespace against coturn in the public namespace,
 //! its `--json` classification is checked, and coturn's `turnutils_natdiscovery` runs in the
 //! same mode for comparison. Needs root, iproute2, nftables and coturn; without them it prints
 //! `SKIP:` (and fails under CI=true).
 
-#[path = "support/netns.rs"]
-mod netns;
-mod support;
-
+use crate::support::netns;
 use std::process::Output;
 
 use netns::{Lab, STUN_PRIMARY};

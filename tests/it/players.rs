@@ -1,12 +1,10 @@
 //! Real players read through `serve`: ffprobe, mpv and VLC, from the start and after a seek.
 //! Each test prints SKIP when the player is missing locally; under CI=true it must run.
 
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
-use support::*;
+use crate::support::*;
 
 fn mock_asset() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("mock asset")

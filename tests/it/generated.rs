@@ -8,13 +8,11 @@
 //! (`generate` is a hidden subcommand: `generate completions DIR` and `generate man DIR` write
 //! one kind each.)
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{BIN, have_tool, isolate};
+use crate::support::{BIN, have_tool, isolate};
 
 const REGENERATE: &str = "cargo run -- generate all && git add completions man";
 

@@ -1,4 +1,4 @@
-//! The P2P coordinator in the network-namespace NAT lab (see tests/support/netns.rs): `serve`
+//! The P2P coordinator in the network-namespace NAT lab (see tests/it/support/netns.rs): `serve`
 //! runs in the client namespace behind a MASQUERADE router with miniupnpd, coturn answers STUN
 //! in the public namespace, and `GET /api/status` must show the NAT type, the public address and
 //! the router mapping of the listen port (TCP and UDP) once the engine has started; SIGTERM
@@ -7,10 +7,8 @@
 //! Needs root, iproute2, nftables, coturn and miniupnpd; without them it prints `SKIP:` (and
 //! fails under CI=true).
 
-#[path = "support/netns.rs"]
-mod netns;
-mod support;
-
+use crate::support;
+use crate::support::netns;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -257,7 +255,7 @@ fn check_mapped(lab: &Lab, serve: &Serve, listen_port: u16) -> Value {
         duration_ms(&c) <= BUDGET_SECS * 1000,
         "coordinator over its budget: {context}"
     );
-    // The router forwards the port, as `nat map` makes it do in tests/nat_lab.rs.
+    // The router forwards the port, as `nat map` makes it do in tests/it/nat_lab.rs.
     let rules = lab.upnp_rules();
     assert_eq!(forwards(lab, listen_port, "tcp"), 1, "{rules}\n{context}");
     assert_eq!(forwards(lab, listen_port, "udp"), 1, "{rules}\n{context}");

@@ -1,14 +1,12 @@
 //! `config show` and `config init` through the real binary: the layers (default < file < env
 //! < flag), the origin of every value, and the default file written by `config init`.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::support::{BIN, isolate};
 use serde_json::Value;
-use support::{BIN, isolate};
 
 /// `peerstream` with no user config and none of the test harness's env defaults, so every
 /// value starts at its built-in default. `XDG_CONFIG_HOME` points into `home`.

@@ -1,17 +1,15 @@
 //! P2P on a real local swarm (loopback only: DHT, trackers and LSD off, peers given by address).
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent, payload};
+use crate::support::*;
 use assert_cmd::prelude::*;
 use reqwest::StatusCode;
-use support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent, payload};
-use support::*;
 
 const MIB: usize = 1024 * 1024;
 

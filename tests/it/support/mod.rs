@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+pub mod netns;
 pub mod swarm;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_peerstream");

@@ -1,0 +1,16 @@
+//! The integration tests: one binary (linking librqbit once), a module per area, and one
+//! `support` module with the helpers they share. They run the real `peerstream` binary.
+
+mod support;
+
+mod cli;
+mod config_cli;
+mod generated;
+mod nat_coordinator;
+mod nat_lab;
+mod play;
+mod players;
+mod progress_tmux;
+mod serve_http;
+mod swarm;
+mod swarm_third_party;
