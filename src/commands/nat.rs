@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::{Context, print_json};
 use crate::cli::{NatCommand, NatDetectArgs};
 use crate::exit::{CliError, ExitCode};
-use crate::nat::detect::{DetectError, DetectOptions, Report, Status};
 use crate::nat::mapping::{self, MapError, MapOptions, MappingRecord};
+use crate::nat::{DetectError, DetectOptions, Report, Status};
 
 /// Where `nat map` records its mappings so that `nat unmap` can remove them (a dot file: the
 /// cache listing skips it).

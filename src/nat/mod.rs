@@ -10,13 +10,21 @@
 
 pub mod classify;
 pub mod detect;
+#[cfg(test)]
+mod fake_stun;
 pub mod mapping;
+pub mod report;
+mod rfc5780;
 pub mod stun;
 pub mod turn;
 
 pub use classify::{Behaviour, ClassicType};
-pub use detect::{
-    DEFAULT_PORT, DEFAULT_STUN_SERVERS, DEFAULT_TIMEOUT, DetectError, DetectOptions, Report,
-    Status, detect,
+pub use detect::detect;
+pub use report::{
+    DEFAULT_STUN_SERVERS, DEFAULT_TIMEOUT, DetectError, DetectOptions, Report, Status,
 };
+
+/// The torrent port: what the verdict's advice names and the test mapping uses when none is
+/// given, and the swarm's default listen port.
+pub const DEFAULT_PORT: u16 = 6881;
 pub use mapping::{Lease, MapOptions, Mapping, MappingRecord, Method, Protocol, map_port};

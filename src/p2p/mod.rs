@@ -33,7 +33,7 @@ pub use torrent::SwarmTorrent;
 
 /// Name of the stored metadata beside a torrent's files.
 pub const TORRENT_FILE_NAME: &str = ".peerstream.torrent";
-pub const DEFAULT_LISTEN_PORT: u16 = 6881;
+pub const DEFAULT_LISTEN_PORT: u16 = crate::nat::DEFAULT_PORT;
 /// Ports tried after the configured one when it is taken.
 pub const LISTEN_PORT_ATTEMPTS: u16 = 10;
 
