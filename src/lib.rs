@@ -3,6 +3,7 @@
 //! The core (`target`, `pipeline`, `cache`, `mock`, `http`) knows nothing of the terminal;
 //! `cli` and `commands` are the command-line face over it.
 
+pub mod body;
 pub mod cache;
 pub mod cli;
 pub mod commands;

@@ -3,27 +3,21 @@
 
 use std::io::{self, Read, Seek};
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::StreamExt;
 use serde::Serialize;
 
 use std::sync::Arc;
 
 use tokio::sync::OnceCell;
 
+use crate::body::{ByteStream, CHUNK_SIZE};
 use crate::cache::{Cache, CacheEntry};
 use crate::mock;
 use crate::p2p::{Engine, FileChoice, P2pError, P2pOptions, SwarmTorrent, TorrentFile};
 use crate::target::{InfoHash, Target};
-
-/// Size of each chunk read from disk and handed to a client: large enough for loopback
-/// throughput, small enough that memory per connection stays bounded.
-pub const CHUNK_SIZE: usize = 256 * 1024;
-
-pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send + Sync>>;
 
 /// Where the bytes for a request come from.
 #[derive(Debug, Clone)]

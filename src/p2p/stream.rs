@@ -13,7 +13,7 @@ use futures_util::Stream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{LIBRQBIT_WINDOW, SwarmTorrent};
-use crate::pipeline::{ByteStream, CHUNK_SIZE};
+use crate::body::{ByteStream, CHUNK_SIZE};
 
 impl SwarmTorrent {
     /// Streams `len` bytes of file `index` from `start`, waiting for pieces as needed.
