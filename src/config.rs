@@ -52,6 +52,7 @@ pub struct P2pSection {
     pub keep_downloading: Option<bool>,
     pub utp: Option<bool>,
     pub readahead_mib: Option<u64>,
+    pub disk_reserve_mib: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -166,6 +167,10 @@ pub fn p2p_options(args: &P2pArgs, config: &FileConfig) -> P2pOptions {
             .readahead_mib
             .or(file.readahead_mib)
             .map_or(defaults.readahead, |mib| mib.saturating_mul(1024 * 1024)),
+        disk_reserve: args
+            .disk_reserve_mib
+            .or(file.disk_reserve_mib)
+            .map_or(defaults.disk_reserve, |mib| mib.saturating_mul(1024 * 1024)),
         keep_downloading: !args.pause_idle
             && file.keep_downloading.unwrap_or(defaults.keep_downloading),
     }

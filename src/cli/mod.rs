@@ -110,8 +110,11 @@ Exit codes:
   7    the network needed is unreachable
   8    `nat detect`: no STUN server could be reached
   9    `nat detect`: UDP is blocked
+  10   not enough disk space for the download, or a disk error (a download stays resumable)
   130  interrupted by Ctrl-C (a download stays resumable)";
 
+// Parsed once per run: the size of the `show` variant (all of `serve`'s flags) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the effective configuration and where each value comes from
@@ -261,6 +264,11 @@ pub struct P2pArgs {
     /// Also use uTP (BitTorrent over UDP) on the listen port
     #[arg(long, env = "PEERSTREAM_UTP", value_parser = BoolishValueParser::new())]
     pub utp: bool,
+
+    /// MiB that must stay free on the cache folder's disk; a download that would leave less is
+    /// refused before it starts [default: 256]
+    #[arg(long, env = "PEERSTREAM_DISK_RESERVE_MIB", value_name = "MIB")]
+    pub disk_reserve_mib: Option<u64>,
 
     /// Skip NAT detection and port mapping before the first torrent
     #[arg(long, env = "PEERSTREAM_NO_NAT", value_parser = BoolishValueParser::new())]

@@ -202,11 +202,11 @@ async fn repair(
         let torrent = engine
             .open(&target, &FileChoice::Index(check.file_index), false)
             .await
-            .map_err(|e| CliError::new(ExitCode::NoPeers, e.to_string()))?;
+            .map_err(super::fetch::p2p_error)?;
         torrent
             .wait_complete()
             .await
-            .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+            .map_err(super::fetch::p2p_error)?;
     }
     engine.stop().await;
     Ok(broken.len())

@@ -380,6 +380,16 @@ fn entries(settings: &Settings, args: &ConfigShowArgs, sources: &Sources) -> Res
         layers.pick("utp", p2p_args.utp, p2p.utp.is_some()),
         None,
     );
+    push(
+        "p2p.disk_reserve_mib",
+        json!(effective.disk_reserve / (1024 * 1024)),
+        layers.pick(
+            "disk_reserve_mib",
+            p2p_args.disk_reserve_mib.is_some(),
+            p2p.disk_reserve_mib.is_some(),
+        ),
+        None,
+    );
 
     // [nat]: the coordinator that runs before the first torrent.
     let nat = &file.nat;
@@ -608,6 +618,10 @@ pub fn default_file_text() -> String {
 # Also use uTP (BitTorrent over UDP) on the listen port (also: --utp).
 # utp = {utp}
 
+# MiB that must stay free on the cache folder's disk: a download that would leave less is
+# refused before it starts (also: --disk-reserve-mib).
+# disk_reserve_mib = {disk_reserve}
+
 [nat]
 # NAT detection and port mapping before the first torrent (also: --no-nat).
 # enabled = {nat_enabled}
@@ -635,6 +649,7 @@ pub fn default_file_text() -> String {
         keep_downloading = defaults.keep_downloading,
         utp = defaults.utp,
         readahead = defaults.readahead / (1024 * 1024),
+        disk_reserve = defaults.disk_reserve / (1024 * 1024),
         nat_enabled = coordinator.enabled,
         stun_servers = list(&coordinator.stun_servers),
         budget = coordinator.budget.as_secs(),
