@@ -319,7 +319,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__verify)
-            opts="-v -q -h -V --repair --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --json --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repair --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --disk-reserve-mib --no-nat --nat-budget --json --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +350,10 @@ _peerstream() {
                     return 0
                     ;;
                 --readahead-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disk-reserve-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -485,7 +489,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --disk-reserve-mib --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +531,10 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --disk-reserve-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --nat-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -551,7 +559,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__fetch)
-            opts="-v -q -h -V --file --all --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --json --print-path --stdout --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --file --all --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --disk-reserve-mib --no-nat --nat-budget --json --print-path --stdout --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +594,10 @@ _peerstream() {
                     return 0
                     ;;
                 --readahead-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disk-reserve-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1275,7 +1287,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__play)
-            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --player --file --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --disk-reserve-mib --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1317,6 +1329,10 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --disk-reserve-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --nat-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1341,7 +1357,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --bind --token --no-p2p --port --no-dht --dht-bootstrap --tracker --no-trackers --peer --metadata-timeout --stall-timeout --pause-idle --readahead-mib --utp --disk-reserve-mib --no-nat --nat-budget --cache-dir --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1380,6 +1396,10 @@ _peerstream() {
                     return 0
                     ;;
                 --readahead-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disk-reserve-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

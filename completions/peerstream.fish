@@ -137,6 +137,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l metadata-timeout -d 'Seconds to wait for the torrent\'s metadata [default: 60]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l stall-timeout -d 'Seconds without data after which a stream or download counts as stalled [default: 30]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32) [default: 32]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less is refused before it starts [default: 256]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
@@ -165,6 +166,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l peer -d 
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l metadata-timeout -d 'Seconds to wait for the torrent\'s metadata [default: 60]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l stall-timeout -d 'Seconds without data after which a stream or download counts as stalled [default: 30]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32) [default: 32]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less is refused before it starts [default: 256]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
@@ -193,6 +195,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l peer -d 
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l metadata-timeout -d 'Seconds to wait for the torrent\'s metadata [default: 60]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l stall-timeout -d 'Seconds without data after which a stream or download counts as stalled [default: 30]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32) [default: 32]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less is refused before it starts [default: 256]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
@@ -230,6 +233,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l metadata-timeout -d 'Seconds to wait for the torrent\'s metadata [default: 60]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l stall-timeout -d 'Seconds without data after which a stream or download counts as stalled [default: 30]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32) [default: 32]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less is refused before it starts [default: 256]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
@@ -314,6 +318,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l peer -d '
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l metadata-timeout -d 'Seconds to wait for the torrent\'s metadata [default: 60]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l stall-timeout -d 'Seconds without data after which a stream or download counts as stalled [default: 30]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32) [default: 32]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less is refused before it starts [default: 256]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent, in seconds [default: 4]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l cache-dir -d 'Cache folder [default: ./temp]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
