@@ -136,6 +136,8 @@ impl SwarmTorrent {
 
     /// Refuses files whose unverified bytes do not fit on the disk with the reserve to spare.
     /// Files are sparse while they download: only what is not verified yet still needs space.
+    /// A piece shared with an unselected neighbour file also writes into it; the reserve
+    /// covers those few pieces.
     async fn check_space(&self, indices: &[usize]) -> Result<(), P2pError> {
         let needed: u64 = indices
             .iter()
@@ -175,6 +177,7 @@ impl SwarmTorrent {
         })
         .await
         .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?;
+        // At least one byte: a disk with nothing left is refused even when the files look whole.
         if self.check_space_for(needed.max(1)).await.is_err() {
             return Err(P2pError::Disk(fault));
         }
