@@ -155,7 +155,15 @@ pub enum P2pError {
 impl P2pError {
     /// Out of disk space, or a disk error: not the swarm's fault.
     pub fn is_disk(&self) -> bool {
-        matches!(self, P2pError::InsufficientSpace { .. } | P2pError::Disk(_))
+        match self {
+            P2pError::InsufficientSpace { .. } | P2pError::Disk(_) => true,
+            // Writing the metadata beside the torrent's files.
+            P2pError::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            ),
+            _ => false,
+        }
     }
 }
 

@@ -52,14 +52,15 @@ impl DiskWatch {
     }
 
     /// Keeps the first fault (later writes fail for the same reason) and logs it once.
-    fn record(&self, info_hash: &InfoHash, file: &Path, error: &anyhow::Error) {
+    /// `doing`: what failed, e.g. "writing Movie.mkv".
+    fn record(&self, info_hash: &InfoHash, doing: &str, error: &anyhow::Error) {
         let full = is_disk_full(error);
         let mut slot = self.fault.lock().unwrap_or_else(|e| e.into_inner());
         if slot.is_some() {
             return;
         }
         let what = if full { "disk full" } else { "disk error" };
-        let message = format!("{what} writing {}: {error:#}", file.display());
+        let message = format!("{what} {doing}: {error:#}");
         tracing::error!(
             %info_hash,
             "{message}; the torrent is paused (no peer is at fault) until space is free and it is asked for again"
@@ -137,7 +138,8 @@ impl GuardedStorage {
     fn guard<T>(&self, file_id: usize, result: anyhow::Result<T>) -> anyhow::Result<T> {
         if let Err(e) = &result {
             let file = self.files.get(file_id).map_or(Path::new("?"), |p| p);
-            self.watch.record(&self.info_hash, file, e);
+            let doing = format!("writing {}", file.display());
+            self.watch.record(&self.info_hash, &doing, e);
         }
         result
     }
@@ -150,7 +152,11 @@ impl TorrentStorage for GuardedStorage {
         metadata: &TorrentMetadata,
     ) -> anyhow::Result<()> {
         let result = self.inner.init(shared, metadata);
-        self.guard(0, result)
+        if let Err(e) = &result {
+            self.watch
+                .record(&self.info_hash, "creating the torrent's files", e);
+        }
+        result
     }
 
     fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
@@ -244,17 +250,28 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_under_the_metadata_is_a_disk_error_too() {
+        let io = |code| P2pError::Io {
+            path: PathBuf::from("/cache/x/.peerstream.torrent"),
+            source: io::Error::from_raw_os_error(code),
+        };
+        assert!(io(28).is_disk());
+        assert!(!io(13).is_disk());
+        assert!(!P2pError::NoSuchFile("x".to_owned()).is_disk());
+    }
+
+    #[test]
     fn the_first_fault_is_kept() {
         let watch = DiskWatch::default();
         let hash: InfoHash = "5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d1e0f5a4b".parse().unwrap();
         watch.record(
             &hash,
-            Path::new("a.mp4"),
+            "writing a.mp4",
             &anyhow::Error::from(io::Error::from_raw_os_error(28)),
         );
         watch.record(
             &hash,
-            Path::new("b.mp4"),
+            "writing b.mp4",
             &anyhow::Error::from(io::Error::from_raw_os_error(5)),
         );
         let fault = watch.fault().unwrap();
