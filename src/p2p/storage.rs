@@ -2,9 +2,10 @@
 //! turns a failed write into a disk fault of the torrent instead of a fault of the peer.
 //!
 //! What librqbit 9.1 does on its own when the disk fills up:
-//! - its `pwritev` path ignores a short write in release builds (only a `debug_assert` looks
-//!   at the count), so a chunk cut short by a full disk counts as written, the piece then
-//!   hashes wrong, and the healthy peer that sent it is dropped as "bogus";
+//! - its `pwritev` path does not check the count written in release builds (only a
+//!   `debug_assert` looks at it), so a chunk cut short by a nearly full disk would count as
+//!   written, the piece would then hash wrong, and the healthy peer that sent it would be
+//!   dropped as "bogus";
 //! - a write that fails outright is a fatal error that stops the whole torrent (its live
 //!   state is paused and every peer connection closes) and leaves it in its error state.
 //!
