@@ -3,9 +3,9 @@
 //!
 //! What librqbit 9.1 does on its own when the disk fills up:
 //! - its `pwritev` path does not check the count written in release builds (only a
-//!   `debug_assert` looks at it), so a chunk cut short by a nearly full disk would count as
-//!   written, the piece would then hash wrong, and the healthy peer that sent it would be
-//!   dropped as "bogus";
+//!   `debug_assert` looks at it). A download filling a tmpfs gets such short writes (4096 of
+//!   16384 bytes); the chunk then counts as written, the piece hashes wrong, and the healthy
+//!   peer that sent it is dropped as "bogus";
 //! - a write that fails outright is a fatal error that stops the whole torrent (its live
 //!   state is paused and every peer connection closes) and leaves it in its error state.
 //!
