@@ -146,6 +146,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-utp -d 'The opposite of --utp' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -182,6 +183,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l pause-id
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-utp -d 'The opposite of --utp' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -220,6 +222,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l pause-id
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-utp -d 'The opposite of --utp' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -266,6 +269,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-utp -d 'The opposite of --utp' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -357,6 +361,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l pause-idl
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l readahead-mib -d 'MiB ahead of the playhead fetched first (librqbit\'s own window is 32).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-utp -d 'The opposite of --utp' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r

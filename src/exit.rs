@@ -24,6 +24,8 @@ pub enum ExitCode {
     NoStunServer = 8,
     /// `nat detect`: requests went out and no STUN server answered at all (UDP Blocked).
     UdpBlocked = 9,
+    /// Not enough free disk space for the download, or writing to the disk failed.
+    DiskFull = 10,
     /// Stopped by Ctrl-C (128 + SIGINT); a download stays resumable.
     Interrupted = 130,
 }

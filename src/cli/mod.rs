@@ -113,6 +113,7 @@ Exit codes:
   7    the network needed is unreachable
   8    `nat detect`: no STUN server could be reached
   9    `nat detect`: UDP is blocked
+  10   not enough disk space for the download, or a disk error (a download stays resumable)
   130  interrupted by Ctrl-C (a download stays resumable)";
 
 #[derive(Debug, Subcommand)]

@@ -196,11 +196,11 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
         let torrent = engine
             .open(&target, &FileChoice::Index(check.file_index), false)
             .await
-            .map_err(|e| CliError::new(ExitCode::NoPeers, e.to_string()))?;
+            .map_err(super::fetch::p2p_error)?;
         torrent
             .wait_complete()
             .await
-            .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+            .map_err(super::fetch::p2p_error)?;
     }
     engine.stop().await;
     Ok(broken.len())

@@ -149,7 +149,7 @@ async fn download(
         .filter_map(|i| torrent.file(*i))
         .map(|f| f.len)
         .sum();
-    torrent.wait_initialized().await?;
+    torrent.wait_initialized().await.map_err(p2p_error)?;
     let bar = progress_bar(ctx, args, total, &torrent.name);
     let piping = args.stdout.then(|| {
         let torrent = torrent.clone();
@@ -168,9 +168,15 @@ async fn download(
         tokio::select! {
             _ = ticker.tick() => {}
             result = &mut completed, if !finished => {
-                result?;
+                result.map_err(p2p_error)?;
                 finished = true;
             }
+        }
+        if let Some(fault) = torrent.disk_fault() {
+            if let Some(bar) = &bar {
+                bar.abandon();
+            }
+            return Err(p2p_error(P2pError::Disk(fault)));
         }
         let done_bytes: u64 = selected.iter().map(|i| torrent.file_progress(*i)).sum();
         let status = torrent.status();
@@ -328,16 +334,26 @@ fn print_ndjson(value: &impl Serialize) -> Result<()> {
     Ok(())
 }
 
-fn p2p_error(e: P2pError) -> color_eyre::Report {
+/// The exit code and hint for an error of the swarm engine; also used by `cache verify --repair`.
+pub(crate) fn p2p_error(e: P2pError) -> color_eyre::Report {
     let code = match e {
         P2pError::MetadataTimeout { .. }
         | P2pError::MetadataUnavailable { .. }
         | P2pError::NoPeerSource(_) => ExitCode::NoPeers,
+        ref disk if disk.is_disk() => ExitCode::DiskFull,
         _ => ExitCode::Error,
     };
-    let hint = match code {
-        ExitCode::NoPeers => {
+    let hint = match (&e, code) {
+        (_, ExitCode::NoPeers) => {
             "check the hash, raise --metadata-timeout, or add peers with --peer / --tracker"
+        }
+        (P2pError::InsufficientSpace { .. }, _) => {
+            "free space on that disk, pick a larger one with --cache-dir DIR, or lower \
+             --disk-reserve-mib"
+        }
+        (_, ExitCode::DiskFull) => {
+            "free space on the cache folder's disk (or use --cache-dir DIR on a larger one), then \
+             run the same command again: it resumes from what is verified"
         }
         _ => "run with -v for details",
     };

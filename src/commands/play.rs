@@ -38,7 +38,13 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
             file: None,
         })
         .await
-        .map_err(|e| CliError::new(ExitCode::NoPeers, e.to_string()))?;
+        .map_err(|e| {
+            let code = match &e {
+                crate::pipeline::ResolveError::P2p(p2p) if p2p.is_disk() => ExitCode::DiskFull,
+                _ => ExitCode::NoPeers,
+            };
+            CliError::new(code, e.to_string())
+        })?;
     let info_hash = first.info_hash();
     let listing = pipeline
         .files(info_hash)

@@ -348,6 +348,7 @@ impl Settings {
             keep_downloading: self.keep_downloading,
             utp: self.utp,
             readahead: self.readahead_mib.saturating_mul(1024 * 1024),
+            disk_reserve: self.disk_reserve_mib.saturating_mul(1024 * 1024),
         }
     }
 }

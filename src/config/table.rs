@@ -250,6 +250,12 @@ settings! {
     utp: bool = false, "p2p.utp", Swarm,
         flag = Some("utp"), negative = Some("no-utp"), env = Some("PEERSTREAM_UTP");
 
+    /// MiB that must stay free on the cache folder's disk; a download that would leave less
+    /// is refused before it starts.
+    disk_reserve_mib: u64 = p2p::DEFAULT_DISK_RESERVE / (1024 * 1024), "p2p.disk_reserve_mib", Swarm,
+        flag = Some("disk-reserve-mib"), env = Some("PEERSTREAM_DISK_RESERVE_MIB"),
+        value_name = Some("MIB");
+
     /// NAT detection and port mapping before the first torrent.
     nat_enabled: bool = true, "nat.enabled", Swarm,
         flag = Some("nat"), negative = Some("no-nat"),

@@ -253,6 +253,10 @@ fn resolve_error(e: ResolveError) -> ApiError {
             | P2pError::MetadataUnavailable { .. }
             | P2pError::NoPeerSource(_),
         ) => (StatusCode::GATEWAY_TIMEOUT, "no_peers"),
+        ResolveError::P2p(disk) if disk.is_disk() => {
+            tracing::warn!("P2P: {message}");
+            (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage")
+        }
         ResolveError::P2p(_) => {
             tracing::warn!("P2P: {message}");
             (StatusCode::BAD_GATEWAY, "p2p_error")

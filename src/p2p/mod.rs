@@ -7,6 +7,7 @@
 
 pub mod coordinator;
 mod select;
+mod storage;
 mod stream;
 mod torrent;
 pub mod verify;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use librqbit::storage::StorageFactoryExt;
 use librqbit::{
     AddTorrent, AddTorrentOptions, AddTorrentResponse, DhtSessionConfig, ListenerMode,
     ListenerOptions, Session, SessionOptions,
@@ -29,6 +31,8 @@ use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
 pub use select::{FileChoice, TorrentFile, choose_file, video_files};
+pub use storage::DiskFault;
+use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;
 
 /// Name of the stored metadata beside a torrent's files.
@@ -75,7 +79,14 @@ pub struct P2pOptions {
     /// Bytes ahead of each stream's position that are fetched first. librqbit prioritises
     /// [`LIBRQBIT_WINDOW`] per stream; larger values add a read-ahead stream.
     pub readahead: u64,
+    /// Bytes that must stay free on the cache folder's filesystem after a download; a torrent
+    /// that would leave less is refused before it starts.
+    pub disk_reserve: u64,
 }
+
+/// Free space kept on the cache's filesystem by default: room for the system and the
+/// metadata peerstream writes beside each torrent.
+pub const DEFAULT_DISK_RESERVE: u64 = 256 * 1024 * 1024;
 
 /// The window librqbit prioritises ahead of every open file stream.
 pub const LIBRQBIT_WINDOW: u64 = 32 * 1024 * 1024;
@@ -96,6 +107,7 @@ impl Default for P2pOptions {
             keep_downloading: true,
             utp: false,
             readahead: LIBRQBIT_WINDOW,
+            disk_reserve: DEFAULT_DISK_RESERVE,
         }
     }
 }
@@ -118,8 +130,45 @@ pub enum P2pError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "not enough disk space in {}: {} still to download, {} free, and {} must stay free \
+         (disk reserve)",
+        folder.display(),
+        human(*needed),
+        human(*available),
+        human(*reserve)
+    )]
+    InsufficientSpace {
+        folder: PathBuf,
+        needed: u64,
+        available: u64,
+        reserve: u64,
+    },
+    /// A write to the torrent's files failed (the disk filled up, or another disk error);
+    /// the torrent is stopped without blaming any peer.
+    #[error("{}", .0.message)]
+    Disk(DiskFault),
     #[error("torrent engine: {0:#}")]
     Engine(anyhow::Error),
+}
+
+impl P2pError {
+    /// Out of disk space, or a disk error: not the swarm's fault.
+    pub fn is_disk(&self) -> bool {
+        match self {
+            P2pError::InsufficientSpace { .. } | P2pError::Disk(_) => true,
+            // Writing the metadata beside the torrent's files.
+            P2pError::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            ),
+            _ => false,
+        }
+    }
+}
+
+fn human(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::BINARY)
 }
 
 impl From<anyhow::Error> for P2pError {
@@ -245,6 +294,7 @@ impl Engine {
             .get_or_try_init(|| self.add(target, info_hash, choice, all))
             .await?
             .clone();
+        torrent.resume_after_disk_fault().await?;
         if all || *choice != FileChoice::Default {
             torrent.want(self, all, choice).await?;
         }
@@ -332,11 +382,15 @@ impl Engine {
 
         initial_peers.sort_unstable();
         initial_peers.dedup();
+        let disk = Arc::new(DiskWatch::default());
         let options = AddTorrentOptions {
             only_files: Some(selected.clone()),
             output_folder: Some(folder.to_string_lossy().into_owned()),
             overwrite: true,
             initial_peers: Some(initial_peers),
+            // Paused until the free-space check below has seen what the files already hold.
+            paused: true,
+            storage_factory: Some(GuardedStorageFactory::new(info_hash, disk.clone()).boxed()),
             ..Default::default()
         };
         let response = self
@@ -359,8 +413,18 @@ impl Engine {
             session: self.session.clone(),
             readahead: self.options.readahead,
             keep_downloading: self.options.keep_downloading,
+            disk_reserve: self.options.disk_reserve,
+            disk,
             open_streams: std::sync::atomic::AtomicUsize::new(0),
         });
+        if let Err(e) = torrent.start_if_space(&torrent.selected()).await {
+            // Leave nothing half-added behind; the next request starts afresh.
+            let id = torrent.handle.id();
+            if let Err(removed) = self.session.delete(id.into(), false).await {
+                tracing::debug!("removing the refused torrent {info_hash}: {removed:#}");
+            }
+            return Err(e);
+        }
         // Mark files complete in the cache as soon as they are; runs for the process lifetime.
         let watcher = torrent.clone();
         tokio::spawn(async move { watcher.finish_when_complete().await });

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use librqbit::{ManagedTorrent, TorrentStatsState};
 
-use super::{Engine, FileChoice, P2pError, TorrentFile, TorrentStatus, selection};
+use super::storage::{DiskWatch, check_free_space};
+use super::{DiskFault, Engine, FileChoice, P2pError, TorrentFile, TorrentStatus, selection};
 use crate::cache::validate::write_partial_marker;
 use crate::target::InfoHash;
 
@@ -25,6 +26,10 @@ pub struct SwarmTorrent {
     pub(super) session: Arc<librqbit::Session>,
     pub(super) keep_downloading: bool,
     pub(super) readahead: u64,
+    /// Bytes kept free on the cache's filesystem.
+    pub(super) disk_reserve: u64,
+    /// The write that failed, if one did; the torrent is stopped while it is set.
+    pub(super) disk: Arc<DiskWatch>,
     /// HTTP streams reading this torrent now.
     pub(super) open_streams: std::sync::atomic::AtomicUsize,
 }
@@ -71,11 +76,20 @@ impl SwarmTorrent {
         engine: &Engine,
         indices: &[usize],
     ) -> Result<(), P2pError> {
+        let added: Vec<usize> = {
+            let selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
+            indices
+                .iter()
+                .copied()
+                .filter(|i| !selected.contains(i))
+                .collect()
+        };
+        if added.is_empty() {
+            return Ok(());
+        }
+        self.check_space(&added).await?;
         let updated: HashSet<usize> = {
             let mut selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
-            if indices.iter().all(|i| selected.contains(i)) {
-                return Ok(());
-            }
             selected.extend(indices);
             selected.sort_unstable();
             selected.dedup();
@@ -92,7 +106,88 @@ impl SwarmTorrent {
 
     /// Waits for the check of data already on disk, so progress counts what a restart kept.
     pub async fn wait_initialized(&self) -> Result<(), P2pError> {
-        self.handle.wait_until_initialized().await?;
+        let result = self.handle.wait_until_initialized().await;
+        result.map_err(|e| self.engine_error(e))
+    }
+
+    /// The failed write that stopped this torrent, if one did.
+    pub fn disk_fault(&self) -> Option<DiskFault> {
+        self.disk.fault()
+    }
+
+    /// An error of the engine, or the disk fault behind it.
+    fn engine_error(&self, e: anyhow::Error) -> P2pError {
+        match self.disk.fault() {
+            Some(fault) => P2pError::Disk(fault),
+            None => P2pError::Engine(e),
+        }
+    }
+
+    /// Starts the torrent (added paused) once its files are checked, if the bytes still to
+    /// download for `indices` fit on the disk with the reserve to spare.
+    pub(super) async fn start_if_space(&self, indices: &[usize]) -> Result<(), P2pError> {
+        self.wait_initialized().await?;
+        self.check_space(indices).await?;
+        self.session
+            .unpause(&self.handle)
+            .await
+            .map_err(|e| self.engine_error(e))
+    }
+
+    /// Refuses files whose unverified bytes do not fit on the disk with the reserve to spare.
+    /// Files are sparse while they download: only what is not verified yet still needs space.
+    /// A piece shared with an unselected neighbour file also writes into it; the reserve
+    /// covers those few pieces.
+    async fn check_space(&self, indices: &[usize]) -> Result<(), P2pError> {
+        let needed: u64 = indices
+            .iter()
+            .filter_map(|i| self.file(*i))
+            .map(|f| f.len.saturating_sub(self.file_progress(f.index)))
+            .sum();
+        self.check_space_for(needed).await
+    }
+
+    async fn check_space_for(&self, needed: u64) -> Result<(), P2pError> {
+        let folder = self.folder.clone();
+        let reserve = self.disk_reserve;
+        tokio::task::spawn_blocking(move || check_free_space(&folder, needed, reserve))
+            .await
+            .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?
+    }
+
+    /// A torrent stopped by a disk fault starts again (librqbit re-checks its files) once the
+    /// space for what its files do not hold yet is free again; until then it stays refused.
+    pub(super) async fn resume_after_disk_fault(self: &Arc<Self>) -> Result<(), P2pError> {
+        let Some(fault) = self.disk.fault() else {
+            return Ok(());
+        };
+        // Stopped, librqbit reports no progress: what the sparse files hold on disk stands in.
+        let folder = self.folder.clone();
+        let files: Vec<(PathBuf, u64)> = self
+            .selected()
+            .iter()
+            .filter_map(|i| self.file(*i))
+            .map(|f| (folder.join(&f.path), f.len))
+            .collect();
+        let needed = tokio::task::spawn_blocking(move || {
+            files
+                .iter()
+                .map(|(path, len)| len.saturating_sub(allocated_bytes(path)))
+                .sum::<u64>()
+        })
+        .await
+        .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?;
+        // At least one byte: a disk with nothing left is refused even when the files look whole.
+        if self.check_space_for(needed.max(1)).await.is_err() {
+            return Err(P2pError::Disk(fault));
+        }
+        tracing::info!(info_hash = %self.info_hash, "disk space is free again; resuming");
+        self.disk.clear();
+        self.session
+            .unpause(&self.handle)
+            .await
+            .map_err(|e| self.engine_error(e))?;
+        tokio::spawn(self.clone().finish_when_complete());
         Ok(())
     }
 
@@ -113,7 +208,10 @@ impl SwarmTorrent {
 
     pub fn status(&self) -> TorrentStatus {
         let stats = self.handle.stats();
+        let fault = self.disk.fault();
         let state = match stats.state {
+            _ if fault.as_ref().is_some_and(|f| f.full) => "disk_full",
+            _ if fault.is_some() => "disk_error",
             TorrentStatsState::Initializing { .. } => "initializing",
             TorrentStatsState::Live if stats.finished => "complete",
             TorrentStatsState::Live => "downloading",
@@ -141,14 +239,15 @@ impl SwarmTorrent {
             download_bytes_per_second: down,
             upload_bytes_per_second: up,
             peers,
-            error: stats.error,
+            error: fault.map(|f| f.message).or(stats.error),
         }
     }
 
     /// Waits until every selected file is downloaded and verified, then marks them complete in
     /// the cache. librqbit checks each piece's SHA-1 before counting it.
     pub async fn wait_complete(&self) -> Result<(), P2pError> {
-        self.handle.wait_until_completed().await?;
+        let result = self.handle.wait_until_completed().await;
+        result.map_err(|e| self.engine_error(e))?;
         self.update_partial_marker()
     }
 
@@ -162,6 +261,11 @@ impl SwarmTorrent {
     /// Rewrites the partial marker so it lists exactly the files not yet complete.
     pub fn update_partial_marker(&self) -> Result<(), P2pError> {
         let progress = self.handle.stats().file_progress;
+        if progress.len() != self.files.len() {
+            // Stopped (e.g. by a disk fault), librqbit reports no progress; the marker written
+            // when the torrent was added still lists every file not known to be complete.
+            return Ok(());
+        }
         let incomplete: Vec<PathBuf> = self
             .files
             .iter()
@@ -172,5 +276,22 @@ impl SwarmTorrent {
             path: self.folder.clone(),
             source,
         })
+    }
+}
+
+/// Bytes the filesystem has allocated to a (sparse) file; 0 when it cannot be read.
+fn allocated_bytes(path: &std::path::Path) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.blocks().saturating_mul(512).min(meta.len())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
     }
 }

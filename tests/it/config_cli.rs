@@ -550,3 +550,41 @@ fn json_doc_lists_every_key() {
         );
     }
 }
+
+#[test]
+fn disk_reserve_comes_from_each_layer() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let doc = show_json(&mut clean(home.path()));
+    assert_eq!(setting(&doc, "p2p.disk_reserve_mib")["value"], 256);
+
+    let config = home.path().join("reserve.toml");
+    std::fs::write(&config, "[p2p]\ndisk_reserve_mib = 64\n").expect("write config");
+    let doc = show_json(clean(home.path()).arg("--config").arg(&config));
+    assert_eq!(setting(&doc, "p2p.disk_reserve_mib")["value"], 64);
+    assert_eq!(origin(&doc, "p2p.disk_reserve_mib"), "file");
+
+    let doc = show_json(
+        clean(home.path())
+            .arg("--config")
+            .arg(&config)
+            .env("PEERSTREAM_DISK_RESERVE_MIB", "32"),
+    );
+    assert_eq!(setting(&doc, "p2p.disk_reserve_mib")["value"], 32);
+    assert_eq!(
+        setting(&doc, "p2p.disk_reserve_mib")["via"],
+        "PEERSTREAM_DISK_RESERVE_MIB"
+    );
+
+    let doc = show_json_with(
+        clean(home.path())
+            .arg("--config")
+            .arg(&config)
+            .env("PEERSTREAM_DISK_RESERVE_MIB", "32"),
+        &["--disk-reserve-mib", "0"],
+    );
+    assert_eq!(setting(&doc, "p2p.disk_reserve_mib")["value"], 0);
+    assert_eq!(
+        setting(&doc, "p2p.disk_reserve_mib")["via"],
+        "--disk-reserve-mib"
+    );
+}

@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod config_cli;
+mod disk_space;
 mod generated;
 mod nat_coordinator;
 mod nat_lab;
