@@ -36,7 +36,8 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     let p2p_enabled = !args.no_p2p && file.p2p != Some(false);
 
     let cache_dir = &ctx.settings.cache_dir;
-    std::fs::create_dir_all(cache_dir)
+    tokio::fs::create_dir_all(cache_dir)
+        .await
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
     let p2p = p2p_enabled.then(|| p2p_options(&args.p2p, &ctx.settings.file));
     let state = AppState {

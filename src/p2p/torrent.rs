@@ -8,6 +8,7 @@ use std::time::Duration;
 use librqbit::{ManagedTorrent, TorrentStatsState};
 
 use super::{Engine, FileChoice, P2pError, TorrentFile, TorrentStatus, selection};
+use crate::cache::integrity::update_record;
 use crate::cache::validate::write_partial_marker;
 use crate::target::InfoHash;
 
@@ -149,7 +150,7 @@ impl SwarmTorrent {
     /// the cache. librqbit checks each piece's SHA-1 before counting it.
     pub async fn wait_complete(&self) -> Result<(), P2pError> {
         self.handle.wait_until_completed().await?;
-        self.update_partial_marker()
+        self.update_partial_marker().await
     }
 
     pub(super) async fn finish_when_complete(self: Arc<Self>) {
@@ -159,16 +160,26 @@ impl SwarmTorrent {
         }
     }
 
-    /// Rewrites the partial marker so it lists exactly the files not yet complete.
-    pub fn update_partial_marker(&self) -> Result<(), P2pError> {
+    /// Rewrites the partial marker so it lists exactly the files not yet complete, and records
+    /// the complete ones as verified (librqbit checked every piece's SHA-1) with their current
+    /// size and mtime, which is what lets the cache serve them later.
+    pub async fn update_partial_marker(&self) -> Result<(), P2pError> {
         let progress = self.handle.stats().file_progress;
-        let incomplete: Vec<PathBuf> = self
+        let (complete, incomplete): (Vec<&TorrentFile>, Vec<&TorrentFile>) = self
             .files
             .iter()
-            .filter(|f| progress.get(f.index).copied().unwrap_or(0) < f.len)
-            .map(|f| f.path.clone())
-            .collect();
-        write_partial_marker(&self.folder, &incomplete).map_err(|source| P2pError::Io {
+            .partition(|f| progress.get(f.index).copied().unwrap_or(0) >= f.len);
+        let complete: Vec<PathBuf> = complete.into_iter().map(|f| f.path.clone()).collect();
+        let incomplete: Vec<PathBuf> = incomplete.into_iter().map(|f| f.path.clone()).collect();
+        let folder = self.folder.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            // The record first: a file is never left unmarked without its verification.
+            update_record(&folder, &complete, &incomplete)?;
+            write_partial_marker(&folder, &incomplete)
+        })
+        .await
+        .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache marker task failed: {e}")))?;
+        written.map_err(|source| P2pError::Store {
             path: self.folder.clone(),
             source,
         })
