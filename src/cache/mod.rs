@@ -380,6 +380,82 @@ mod tests {
         );
     }
 
+    /// Hand-made single-file metadata: `a.mp4`, `len` bytes, one piece (its hash is not
+    /// looked at by the lookup).
+    fn metadata(len: u64) -> Vec<u8> {
+        let mut bytes = format!(
+            "d4:infod6:lengthi{len}e4:name5:a.mp412:piece lengthi{}e6:pieces20:",
+            len.next_power_of_two()
+        )
+        .into_bytes();
+        bytes.extend_from_slice(&[7u8; 20]);
+        bytes.extend_from_slice(b"ee");
+        bytes
+    }
+
+    #[test]
+    fn with_metadata_a_file_needs_its_length_and_a_verification_that_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let hash: InfoHash = HASH.parse().unwrap();
+        let folder = dir.path().join(HASH);
+        let path = folder.join("a.mp4");
+        let len = 2 << 20;
+        mp4(&path, len);
+        std::fs::write(
+            folder.join(crate::p2p::TORRENT_FILE_NAME),
+            metadata(len as u64),
+        )
+        .unwrap();
+        let state = |cache: &Cache| cache.entries(&hash)[0].state.clone();
+
+        // Right length, never verified: not served.
+        assert!(cache.lookup(&hash).is_err());
+        assert_eq!(
+            state(&cache),
+            FileState::Damaged {
+                reason: DamageReason::Unverified
+            }
+        );
+        integrity::update_record(&folder, &["a.mp4".into()], &[]).unwrap();
+        let hit = cache.lookup(&hash).unwrap();
+        assert!(cache.still_complete(&hit));
+
+        // Cut short: damaged whatever the record says, and the remembered hit is dropped.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(len as u64 - 1000)
+            .unwrap();
+        assert!(!cache.still_complete(&hit));
+        assert_eq!(
+            state(&cache),
+            FileState::Damaged {
+                reason: DamageReason::LengthMismatch {
+                    expected: len as u64,
+                    actual: len as u64 - 1000
+                }
+            }
+        );
+        let listing = CacheListing::of(&cache);
+        assert_eq!((listing.damaged, listing.complete), (1, 0));
+
+        // Too long, even when recorded at that length.
+        mp4(&path, len + 1);
+        integrity::update_record(&folder, &["a.mp4".into()], &[]).unwrap();
+        assert!(matches!(
+            state(&cache),
+            FileState::Damaged {
+                reason: DamageReason::LengthMismatch { .. }
+            }
+        ));
+
+        // Empty metadata counts as absent: the general rules alone apply.
+        std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), b"").unwrap();
+        assert_eq!(state(&cache), FileState::Complete);
+    }
+
     #[test]
     fn hash_detection_needs_exactly_forty_hex_digits() {
         assert_eq!(

@@ -133,7 +133,7 @@ pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
         return Err(CliError::new(
             ExitCode::CacheInvalid,
             format!(
-                "{problems} cached file(s) are partial, damaged or invalid and will not be served"
+                "{problems} cached file(s) are partial or invalid (or damaged) and will not be served"
             ),
         )
         .with_hint(hint)

@@ -82,6 +82,8 @@ impl SwarmTorrent {
             selected.dedup();
             selected.iter().copied().collect()
         };
+        // librqbit refuses to change the selection while it checks the files on disk.
+        self.handle.wait_until_initialized().await?;
         engine
             .session
             .update_only_files(&self.handle, &updated)
