@@ -19,6 +19,7 @@ use super::files::{
     MAX_METADATA_BYTES, MAX_SMALL_FILE_BYTES, read_small, read_small_text, write_atomic,
 };
 use crate::p2p::{TORRENT_FILE_NAME, TorrentFile, files_of};
+use crate::target::InfoHash;
 
 /// Remembered verifications, beside the metadata.
 pub const VERIFIED_RECORD: &str = ".peerstream-verified";
@@ -92,6 +93,10 @@ pub fn read_metadata(folder: &Path) -> Option<Vec<u8>> {
     let path = folder.join(TORRENT_FILE_NAME);
     match read_small(&path, MAX_METADATA_BYTES) {
         Ok(bytes) => match files_of(&bytes) {
+            Ok(_) if !belongs_to(folder, &bytes) => {
+                tracing::warn!("ignoring {}: it is another torrent's", path.display());
+                None
+            }
             Ok(_) => Some(bytes),
             Err(e) => {
                 tracing::warn!("ignoring {}: {e}", path.display());
@@ -104,6 +109,20 @@ pub fn read_metadata(folder: &Path) -> Option<Vec<u8>> {
             None
         }
     }
+}
+
+/// Whether metadata describes the torrent its folder is named after (`<cache>/<hex>/`); a folder
+/// not named by a hash accepts any.
+fn belongs_to(folder: &Path, torrent_bytes: &[u8]) -> bool {
+    let Some(expected) = folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.parse::<InfoHash>().ok())
+    else {
+        return true;
+    };
+    librqbit::torrent_from_bytes(torrent_bytes)
+        .is_ok_and(|parsed| parsed.info_hash.0 == *expected.as_bytes())
 }
 
 /// The verification record of `folder`; empty when absent or unreadable.

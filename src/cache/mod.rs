@@ -397,16 +397,13 @@ mod tests {
     fn with_metadata_a_file_needs_its_length_and_a_verification_that_holds() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
-        let hash: InfoHash = HASH.parse().unwrap();
-        let folder = dir.path().join(HASH);
-        let path = folder.join("a.mp4");
         let len = 2 << 20;
+        let bytes = metadata(len as u64);
+        let hash = InfoHash::from_bytes(librqbit::torrent_from_bytes(&bytes).unwrap().info_hash.0);
+        let folder = dir.path().join(hash.to_hex());
+        let path = folder.join("a.mp4");
         mp4(&path, len);
-        std::fs::write(
-            folder.join(crate::p2p::TORRENT_FILE_NAME),
-            metadata(len as u64),
-        )
-        .unwrap();
+        std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), &bytes).unwrap();
         let state = |cache: &Cache| cache.entries(&hash)[0].state.clone();
 
         // Right length, never verified: not served.
@@ -451,7 +448,16 @@ mod tests {
             }
         ));
 
-        // Empty metadata counts as absent: the general rules alone apply.
+        // Another torrent's metadata counts as absent: the general rules alone apply.
+        std::fs::write(
+            folder.join(crate::p2p::TORRENT_FILE_NAME),
+            metadata(len as u64 + 1),
+        )
+        .unwrap();
+        assert_eq!(state(&cache), FileState::Complete);
+        assert!(integrity::read_metadata(&folder).is_none());
+
+        // So does empty metadata.
         std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), b"").unwrap();
         assert_eq!(state(&cache), FileState::Complete);
     }
