@@ -14,7 +14,7 @@ pub enum ExitCode {
     NotAvailable = 3,
     /// The requested info-hash has no file in the cache.
     NotInCache = 4,
-    /// `cache verify` found at least one invalid or partial file.
+    /// `cache verify` found at least one partial, damaged or invalid file.
     CacheInvalid = 5,
     /// No peers answered or a download timed out.
     NoPeers = 6,

@@ -154,11 +154,21 @@ impl Source {
                     return Ok(Box::pin(futures_util::stream::empty()));
                 }
                 let path = entry.path.clone();
+                let (size, modified) = (entry.size, entry.modified);
                 // Open, seek and read the first chunk in one trip to the blocking pool: each
                 // trip is a thread hand-off, and for the short ranges players send while
                 // seeking the first chunk is the whole body.
                 let (first, file) = tokio::task::spawn_blocking(move || {
                     let mut file = std::fs::File::open(&path)?;
+                    // The file the lookup judged, or none: a file changed since (truncated,
+                    // rewritten) is never served under the old length.
+                    let now = file.metadata()?;
+                    if now.len() != size || now.modified().ok() != modified {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            "the cached file changed since it was checked",
+                        ));
+                    }
                     file.seek(io::SeekFrom::Start(start))?;
                     read_chunk(file, len)
                 })
@@ -388,23 +398,28 @@ impl Pipeline {
                 mock::MOCK_MP4.len() as u64,
             ));
         }
-        let stored = self
-            .cache
-            .root()
-            .join(info_hash.to_hex())
-            .join(crate::p2p::TORRENT_FILE_NAME);
-        if let Some(files) = std::fs::read(&stored)
-            .ok()
-            .and_then(|bytes| crate::p2p::files_of(&bytes).ok())
-        {
-            return Ok(FileListing {
-                info_hash,
-                files,
-                indexed: true,
-            });
-        }
-        if let Ok(entry) = self.cache.lookup(&info_hash) {
-            return Ok(single(entry.file_name(), entry.size));
+        let cache = self.cache.clone();
+        // Metadata and the cache walk are file work: off the async workers. Metadata that is
+        // not a small regular file counts as absent.
+        let known = tokio::task::spawn_blocking(move || {
+            let folder = cache.root().join(info_hash.to_hex());
+            if let Some(facts) = crate::cache::TorrentFacts::load(&folder) {
+                return Some(Ok(facts.files));
+            }
+            cache.lookup(&info_hash).ok().map(Err)
+        })
+        .await
+        .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;
+        match known {
+            Some(Ok(files)) => {
+                return Ok(FileListing {
+                    info_hash,
+                    files,
+                    indexed: true,
+                });
+            }
+            Some(Err(entry)) => return Ok(single(entry.file_name(), entry.size)),
+            None => {}
         }
         let source = self.resolve(&Request::hash(info_hash)).await?;
         match source {
@@ -418,7 +433,7 @@ impl Pipeline {
     }
 }
 
-/// A complete cached file for the hash: the default (largest valid) one, or, with a file
+/// Blocking. A complete cached file for the hash: the default (largest valid) one, or, with a file
 /// index, that file of the torrent as its stored metadata lays it out.
 fn lookup(
     cache: &Cache,
@@ -429,10 +444,8 @@ fn lookup(
         return cache.lookup(info_hash);
     };
     let folder = cache.root().join(info_hash.to_hex());
-    let wanted = std::fs::read(folder.join(crate::p2p::TORRENT_FILE_NAME))
-        .ok()
-        .and_then(|bytes| crate::p2p::files_of(&bytes).ok())
-        .and_then(|files| files.into_iter().find(|f| f.index == index))
+    let wanted = crate::cache::TorrentFacts::load(&folder)
+        .and_then(|facts| facts.files.into_iter().find(|f| f.index == index))
         .map(|f| folder.join(f.path));
     let Some(wanted) = wanted else {
         return Err(Vec::new());

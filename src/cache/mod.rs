@@ -3,8 +3,11 @@
 //! A file belongs to an info-hash when its path below the cache folder contains that hash
 //! (40-hex or 32-base32, any case), e.g. `temp/<hash>/Movie.mp4` or `temp/Movie-<HASH>.mkv`.
 
+pub mod files;
+pub mod integrity;
 pub mod validate;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::SystemTime;
@@ -12,6 +15,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::target::InfoHash;
+pub use integrity::{DamageReason, Judgement, TorrentFacts};
 pub use validate::{FileState, InvalidReason, MIN_VIDEO_SIZE, PARTIAL_MARKER};
 
 /// How deep below the cache folder files are looked for; torrents rarely nest deeper.
@@ -69,6 +73,7 @@ pub struct CacheListing {
     pub entries: Vec<CacheEntry>,
     pub complete: usize,
     pub partial: usize,
+    pub damaged: usize,
     pub invalid: usize,
     pub total_bytes: u64,
 }
@@ -84,6 +89,7 @@ impl CacheListing {
             cache_dir: cache.root().to_path_buf(),
             complete: count("complete"),
             partial: count("partial"),
+            damaged: count("damaged"),
             invalid: count("invalid"),
             total_bytes: entries.iter().map(|e| e.size).sum(),
             entries,
@@ -124,7 +130,8 @@ impl Cache {
 
     /// Whether a complete entry found earlier is still the same complete file: still a regular
     /// file (not a symlink), same size and modification time, and not marked partial since.
-    /// A few `stat` calls instead of a walk of the cache folder.
+    /// A few `stat` calls instead of a walk of the cache folder. With stored metadata, the
+    /// verification the entry passed holds as long as size and mtime do. Blocking.
     pub fn still_complete(&self, entry: &CacheEntry) -> bool {
         let Ok(meta) = std::fs::symlink_metadata(&entry.path) else {
             return false;
@@ -151,7 +158,7 @@ impl Cache {
         entries
     }
 
-    /// Walks the cache once; `only` restricts it to one info-hash.
+    /// Walks the cache once; `only` restricts it to one info-hash. Blocking.
     fn entries_for(&self, only: Option<&InfoHash>) -> Vec<CacheEntry> {
         let Some(canonical_root) = self.canonical_root() else {
             return Vec::new();
@@ -171,6 +178,8 @@ impl Cache {
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_internal(e.file_name()));
         let mut out = Vec::new();
+        // Metadata and record are read once per torrent folder, not once per file.
+        let mut facts: HashMap<InfoHash, Option<TorrentFacts>> = HashMap::new();
         for entry in walker.filter_map(Result::ok) {
             if entry.file_type().is_dir() {
                 continue;
@@ -191,7 +200,16 @@ impl Cache {
                 None => find_hash_in(&relative_lower),
             };
             let Some(info_hash) = info_hash else { continue };
-            out.push(self.describe(entry.path(), relative, info_hash, canonical_root));
+            let facts = facts
+                .entry(info_hash)
+                .or_insert_with(|| TorrentFacts::load(&canonical_root.join(info_hash.to_hex())));
+            out.push(self.describe(
+                entry.path(),
+                relative,
+                info_hash,
+                canonical_root,
+                facts.as_ref(),
+            ));
         }
         out
     }
@@ -202,19 +220,26 @@ impl Cache {
         relative: &Path,
         info_hash: InfoHash,
         canonical_root: &Path,
+        facts: Option<&TorrentFacts>,
     ) -> CacheEntry {
         // Symlinks are followed only when they stay inside the cache folder.
         let inside = path
             .canonicalize()
             .map(|real| real.starts_with(canonical_root))
             .unwrap_or(false);
-        let (state, size) = if inside {
+        let (mut state, size) = if inside {
             validate::check_file(path, canonical_root)
         } else {
             let reason = InvalidReason::OutsideCache;
             (FileState::Invalid { reason }, 0)
         };
         let meta = std::fs::metadata(path).ok();
+        if inside
+            && let (Some(facts), Some(meta)) = (facts, meta.as_ref())
+            && let Some(judgement) = facts.judge(path, meta)
+        {
+            state = with_metadata_rule(state, judgement);
+        }
         CacheEntry {
             info_hash,
             path: path.to_path_buf(),
@@ -224,6 +249,29 @@ impl Cache {
             last_access: meta.as_ref().and_then(|m| m.accessed().ok()),
             modified: meta.as_ref().and_then(|m| m.modified().ok()),
         }
+    }
+}
+
+/// Combines the general rules with the metadata rule: partial stays partial, a file that is
+/// not a readable regular file stays invalid, a length mismatch is damage whatever the other
+/// rules said, and a complete file needs a verification that still holds.
+fn with_metadata_rule(state: FileState, judgement: Judgement) -> FileState {
+    match (state, judgement) {
+        (
+            state @ (FileState::Partial
+            | FileState::Invalid {
+                reason:
+                    InvalidReason::NotAFile
+                    | InvalidReason::OutsideCache
+                    | InvalidReason::Unreadable { .. },
+            }),
+            _,
+        ) => state,
+        (_, Judgement::Damaged(reason @ DamageReason::LengthMismatch { .. })) => {
+            FileState::Damaged { reason }
+        }
+        (FileState::Complete, Judgement::Damaged(reason)) => FileState::Damaged { reason },
+        (state, _) => state,
     }
 }
 
@@ -330,6 +378,88 @@ mod tests {
                 reason: InvalidReason::OutsideCache
             }
         );
+    }
+
+    /// Hand-made single-file metadata: `a.mp4`, `len` bytes, one piece (its hash is not
+    /// looked at by the lookup).
+    fn metadata(len: u64) -> Vec<u8> {
+        let mut bytes = format!(
+            "d4:infod6:lengthi{len}e4:name5:a.mp412:piece lengthi{}e6:pieces20:",
+            len.next_power_of_two()
+        )
+        .into_bytes();
+        bytes.extend_from_slice(&[7u8; 20]);
+        bytes.extend_from_slice(b"ee");
+        bytes
+    }
+
+    #[test]
+    fn with_metadata_a_file_needs_its_length_and_a_verification_that_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let len = 2 << 20;
+        let bytes = metadata(len as u64);
+        let hash = InfoHash::from_bytes(librqbit::torrent_from_bytes(&bytes).unwrap().info_hash.0);
+        let folder = dir.path().join(hash.to_hex());
+        let path = folder.join("a.mp4");
+        mp4(&path, len);
+        std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), &bytes).unwrap();
+        let state = |cache: &Cache| cache.entries(&hash)[0].state.clone();
+
+        // Right length, never verified: not served.
+        assert!(cache.lookup(&hash).is_err());
+        assert_eq!(
+            state(&cache),
+            FileState::Damaged {
+                reason: DamageReason::Unverified
+            }
+        );
+        integrity::update_record(&folder, &["a.mp4".into()], &[]).unwrap();
+        let hit = cache.lookup(&hash).unwrap();
+        assert!(cache.still_complete(&hit));
+
+        // Cut short: damaged whatever the record says, and the remembered hit is dropped.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(len as u64 - 1000)
+            .unwrap();
+        assert!(!cache.still_complete(&hit));
+        assert_eq!(
+            state(&cache),
+            FileState::Damaged {
+                reason: DamageReason::LengthMismatch {
+                    expected: len as u64,
+                    actual: len as u64 - 1000
+                }
+            }
+        );
+        let listing = CacheListing::of(&cache);
+        assert_eq!((listing.damaged, listing.complete), (1, 0));
+
+        // Too long, even when recorded at that length.
+        mp4(&path, len + 1);
+        integrity::update_record(&folder, &["a.mp4".into()], &[]).unwrap();
+        assert!(matches!(
+            state(&cache),
+            FileState::Damaged {
+                reason: DamageReason::LengthMismatch { .. }
+            }
+        ));
+
+        // Another torrent's metadata counts as absent: the general rules alone apply.
+        std::fs::write(
+            folder.join(crate::p2p::TORRENT_FILE_NAME),
+            metadata(len as u64 + 1),
+        )
+        .unwrap();
+        assert_eq!(state(&cache), FileState::Complete);
+        assert!(integrity::read_metadata(&folder).is_none());
+
+        // So does empty metadata.
+        std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), b"").unwrap();
+        assert_eq!(state(&cache), FileState::Complete);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The rules a cached file must pass before it is served.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
 use serde::Serialize;
+
+use super::files::{MAX_SMALL_FILE_BYTES, open_regular, read_small_text, write_atomic};
+use super::integrity::DamageReason;
 
 /// Files smaller than this are never served: no real video is that small, and truncated
 /// downloads often are.
@@ -28,7 +30,14 @@ pub const PARTIAL_MARKER: &str = ".peerstream-partial";
 pub enum FileState {
     Complete,
     Partial,
-    Invalid { reason: InvalidReason },
+    /// Torrent metadata is stored beside it and the file does not (yet) match it; the swarm
+    /// can repair it.
+    Damaged {
+        reason: DamageReason,
+    },
+    Invalid {
+        reason: InvalidReason,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,6 +102,7 @@ impl FileState {
         match self {
             FileState::Complete => "complete",
             FileState::Partial => "partial",
+            FileState::Damaged { .. } => "damaged",
             FileState::Invalid { .. } => "invalid",
         }
     }
@@ -131,9 +141,10 @@ pub fn is_marked_partial(path: &Path, cache_root: &Path) -> bool {
 
 fn marker_covers(dir: &Path, path: &Path) -> bool {
     let marker = dir.join(PARTIAL_MARKER);
-    let Ok(text) = std::fs::read_to_string(&marker) else {
-        // Present but unreadable counts as partial; absent does not.
-        return marker.exists();
+    let text = match read_small_text(&marker, MAX_SMALL_FILE_BYTES) {
+        Ok(text) => text,
+        // Present but unreadable (or a FIFO, a device) counts as partial; absent does not.
+        Err(e) => return !e.is_not_found(),
     };
     let Ok(relative) = path.strip_prefix(dir) else {
         return true;
@@ -144,7 +155,7 @@ fn marker_covers(dir: &Path, path: &Path) -> bool {
 
 /// The files a marker lists: `None` without a marker, an empty list when it covers everything.
 pub fn read_partial_marker(dir: &Path) -> Option<Vec<std::path::PathBuf>> {
-    let text = std::fs::read_to_string(dir.join(PARTIAL_MARKER)).ok()?;
+    let text = read_small_text(&dir.join(PARTIAL_MARKER), MAX_SMALL_FILE_BYTES).ok()?;
     Some(
         text.lines()
             .filter(|l| !l.trim().is_empty())
@@ -153,9 +164,9 @@ pub fn read_partial_marker(dir: &Path) -> Option<Vec<std::path::PathBuf>> {
     )
 }
 
-/// Marks `files` (relative to `dir`) as still downloading.
+/// Marks `files` (relative to `dir`) as still downloading; atomically, so a full disk leaves
+/// the old marker. Blocking.
 pub fn write_partial_marker(dir: &Path, files: &[std::path::PathBuf]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let mut text = String::new();
     for f in files {
         text.push_str(&f.to_string_lossy());
@@ -164,7 +175,7 @@ pub fn write_partial_marker(dir: &Path, files: &[std::path::PathBuf]) -> std::io
     if text.is_empty() {
         return remove_partial_marker(dir);
     }
-    std::fs::write(dir.join(PARTIAL_MARKER), text)
+    write_atomic(dir, PARTIAL_MARKER, text.as_bytes())
 }
 
 /// Clears the partial mark of `dir` altogether.
@@ -199,16 +210,18 @@ pub fn check_file(path: &Path, cache_root: &Path) -> (FileState, u64) {
         return invalid(InvalidReason::NotVideo { extension });
     }
     let mut head = [0u8; 16];
-    let read = File::open(path).and_then(|mut f| {
-        let mut filled = 0;
-        while filled < head.len() {
-            match f.read(&mut head[filled..])? {
-                0 => break,
-                n => filled += n,
+    let read = open_regular(path)
+        .map_err(std::io::Error::other)
+        .and_then(|mut f| {
+            let mut filled = 0;
+            while filled < head.len() {
+                match f.read(&mut head[filled..])? {
+                    0 => break,
+                    n => filled += n,
+                }
             }
-        }
-        Ok(filled)
-    });
+            Ok(filled)
+        });
     let filled = match read {
         Ok(n) => n,
         Err(e) => {

@@ -108,7 +108,7 @@ Exit codes:
   2    usage: bad flags or an unparseable target / hash
   3    not available in this version yet
   4    the info-hash has no file in the cache
-  5    `cache verify` found partial or invalid files
+  5    `cache verify` found partial, damaged or invalid files
   6    no peers, or a download timed out
   7    the network needed is unreachable
   8    `nat detect`: no STUN server could be reached

@@ -8,8 +8,9 @@ use humansize::{BINARY, format_size};
 use serde::Serialize;
 
 use super::{Context, print_json};
+use crate::cache::integrity::update_record;
 use crate::cache::validate::write_partial_marker;
-use crate::cache::{Cache, CacheEntry, CacheListing, FileState, InvalidReason};
+use crate::cache::{Cache, CacheEntry, CacheListing, DamageReason, FileState, InvalidReason};
 use crate::cli::{CacheLsArgs, CacheVerifyArgs};
 use crate::exit::{CliError, ExitCode};
 use crate::p2p::verify::{PieceCheck, torrent_folder_of, verify_file};
@@ -17,19 +18,23 @@ use crate::p2p::{Engine, FileChoice};
 use crate::target::InfoHash;
 use crate::target::Target;
 
-pub fn ls(ctx: &Context, args: &CacheLsArgs) -> Result<()> {
+pub async fn ls(ctx: &Context, args: &CacheLsArgs) -> Result<()> {
     let cache = Cache::new(&ctx.settings.cache_dir);
-    let listing = CacheListing::of(&cache);
+    let listing = {
+        let cache = cache.clone();
+        tokio::task::spawn_blocking(move || CacheListing::of(&cache)).await?
+    };
     if args.json {
         return print_json(&listing);
     }
     print_table(&listing.entries)?;
     ctx.note(format!(
-        "{} file(s) in {}: {} complete, {} partial, {} invalid, {} in all",
+        "{} file(s) in {}: {} complete, {} partial, {} damaged, {} invalid, {} in all",
         listing.entries.len(),
         cache.root().display(),
         listing.complete,
         listing.partial,
+        listing.damaged,
         listing.invalid,
         format_size(listing.total_bytes, BINARY)
     ));
@@ -94,7 +99,14 @@ pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
             let pieces = verified
                 .piece_check
                 .as_ref()
-                .map(|c| format!(" [{}/{} pieces hashed]", c.checked, c.pieces))
+                .map(|c| {
+                    let missing = if c.missing.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} missing", c.missing.len())
+                    };
+                    format!(" [{}/{} pieces hashed{missing}]", c.checked, c.pieces)
+                })
                 .unwrap_or_default();
             writeln!(
                 out,
@@ -115,11 +127,13 @@ pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
         let hint = if args.repair {
             "the swarm could not supply every bad piece; try again later"
         } else {
-            "`peerstream cache verify --repair` downloads corrupt pieces again"
+            "`peerstream cache verify --repair` downloads corrupt and missing pieces again"
         };
         return Err(CliError::new(
             ExitCode::CacheInvalid,
-            format!("{problems} cached file(s) are partial or invalid and will not be served"),
+            format!(
+                "{problems} cached file(s) are partial or invalid (or damaged) and will not be served"
+            ),
         )
         .with_hint(hint)
         .into());
@@ -138,23 +152,24 @@ async fn check_all(cache: &Cache, only: Option<InfoHash>) -> Result<Vec<Verified
         entries
             .into_iter()
             .map(|mut entry| {
-                let piece_check = entry
-                    .is_complete()
+                let hashable =
+                    matches!(entry.state, FileState::Complete | FileState::Damaged { .. });
+                let folder = hashable
                     .then(|| torrent_folder_of(&entry.path, cache.root(), &entry.info_hash))
-                    .flatten()
-                    .and_then(|folder| match verify_file(&folder, &entry.path) {
-                        Ok(check) => check,
-                        Err(e) => {
-                            tracing::warn!("hashing {}: {e}", entry.path.display());
-                            None
-                        }
-                    });
-                if let Some(check) = piece_check.as_ref().filter(|c| !c.is_ok()) {
-                    entry.state = FileState::Invalid {
-                        reason: InvalidReason::CorruptPieces {
-                            pieces: check.corrupt.clone(),
-                        },
-                    };
+                    .flatten();
+                let piece_check =
+                    folder
+                        .as_ref()
+                        .and_then(|folder| match verify_file(folder, &entry.path) {
+                            Ok(check) => check,
+                            Err(e) => {
+                                tracing::warn!("hashing {}: {e}", entry.path.display());
+                                None
+                            }
+                        });
+                if let (Some(folder), Some(check)) = (&folder, &piece_check) {
+                    entry.state = judged(entry.state, check);
+                    remember(folder, &entry, check.is_verified());
                 }
                 VerifiedEntry { entry, piece_check }
             })
@@ -164,11 +179,65 @@ async fn check_all(cache: &Cache, only: Option<InfoHash>) -> Result<Vec<Verified
     Ok(checked)
 }
 
+/// The state a hashed file ends up in: corrupt pieces make it invalid, a length mismatch or
+/// missing pieces damaged, a clean hash of the right length complete.
+fn judged(state: FileState, check: &PieceCheck) -> FileState {
+    if !check.is_ok() {
+        return FileState::Invalid {
+            reason: InvalidReason::CorruptPieces {
+                pieces: check.corrupt.clone(),
+            },
+        };
+    }
+    if check.expected_len != check.actual_len {
+        return FileState::Damaged {
+            reason: DamageReason::LengthMismatch {
+                expected: check.expected_len,
+                actual: check.actual_len,
+            },
+        };
+    }
+    match state {
+        FileState::Damaged {
+            reason: DamageReason::Unverified,
+        }
+        | FileState::Complete
+            if check.is_verified() =>
+        {
+            FileState::Complete
+        }
+        FileState::Complete => FileState::Damaged {
+            reason: DamageReason::Unverified,
+        },
+        other => other,
+    }
+}
+
+/// Writes the outcome of a hash into the folder's verification record, so the cache lookup
+/// can trust it until the file changes.
+fn remember(folder: &std::path::Path, entry: &CacheEntry, verified: bool) {
+    let Ok(relative) = entry.path.strip_prefix(folder) else {
+        return;
+    };
+    let relative = vec![relative.to_path_buf()];
+    let (verified, unverified) = if verified {
+        (relative, Vec::new())
+    } else {
+        (Vec::new(), relative)
+    };
+    if let Err(e) = update_record(folder, &verified, &unverified) {
+        tracing::warn!(
+            "recording the verification of {}: {e}",
+            entry.path.display()
+        );
+    }
+}
+
 /// Marks files with corrupt pieces partial and lets the swarm fill the bad pieces in again.
 async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Result<usize> {
     let broken: Vec<&VerifiedEntry> = entries
         .iter()
-        .filter(|v| v.piece_check.as_ref().is_some_and(|c| !c.is_ok()))
+        .filter(|v| v.piece_check.is_some() && !v.entry.is_complete())
         .collect();
     if broken.is_empty() {
         return Ok(0);
@@ -185,12 +254,23 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
         let folder = engine.torrent_folder(&entry.info_hash);
         if let Ok(relative) = entry.path.strip_prefix(&folder) {
             // Never served while it is being mended.
-            write_partial_marker(&folder, &[relative.to_path_buf()])?;
+            let folder = folder.clone();
+            let relative = vec![relative.to_path_buf()];
+            tokio::task::spawn_blocking(move || write_partial_marker(&folder, &relative)).await??;
         }
         ctx.note(format!(
-            "repairing {} ({} corrupt piece(s))",
+            "repairing {} ({} corrupt, {} missing piece(s){})",
             entry.file.display(),
-            check.corrupt.len()
+            check.corrupt.len(),
+            check.missing.len(),
+            if check.expected_len == check.actual_len {
+                String::new()
+            } else {
+                format!(
+                    ", {} bytes where the torrent has {}",
+                    check.actual_len, check.expected_len
+                )
+            }
         ));
         let target = Target::InfoHash(entry.info_hash);
         let torrent = engine
@@ -209,6 +289,7 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
 fn state_text(state: &FileState) -> String {
     match state {
         FileState::Invalid { reason } => format!("invalid ({reason})"),
+        FileState::Damaged { reason } => format!("damaged ({reason})"),
         other => other.label().to_owned(),
     }
 }

@@ -55,13 +55,22 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
 
     if let Some(hash) = target.info_hash().filter(InfoHash::is_mock) {
         // Materialised like a finished download, so `--print-path` and players get a file.
-        let path = write_mock_into_cache(&cache, &hash)?;
+        let path = {
+            let cache = cache.clone();
+            tokio::task::spawn_blocking(move || write_mock_into_cache(&cache, &hash)).await??
+        };
         let size = mock::MOCK_MP4.len() as u64;
         return report(ctx, args, hash, &[path], size, SourceKind::Mock).await;
     }
-    if simple
-        && let Some(hash) = target.info_hash()
-        && let Ok(entry) = cache.lookup(&hash)
+    let cached = match target.info_hash().filter(|_| simple) {
+        Some(hash) => {
+            let cache = cache.clone();
+            tokio::task::spawn_blocking(move || cache.lookup(&hash).ok()).await?
+        }
+        None => None,
+    };
+    if let Some(hash) = target.info_hash()
+        && let Some(entry) = cached
     {
         return report(
             ctx,
@@ -102,7 +111,7 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
         done = download(ctx, args, &torrent, &selected, primary, stall_timeout) => done,
         _ = tokio::signal::ctrl_c() => Err(interrupted(&engine).await),
     };
-    if let Err(e) = torrent.update_partial_marker() {
+    if let Err(e) = torrent.update_partial_marker().await {
         tracing::warn!("updating the cache marker: {e}");
     }
     if outcome.is_err() {
@@ -275,10 +284,15 @@ async fn report(
     source: SourceKind,
 ) -> Result<()> {
     // Absolute paths, whatever form the cache folder was given in, so scripts can use them.
-    let paths: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
-        .collect();
+    let mut absolute = Vec::with_capacity(paths.len());
+    for p in paths {
+        absolute.push(
+            tokio::fs::canonicalize(p)
+                .await
+                .unwrap_or_else(|_| p.clone()),
+        );
+    }
+    let paths = absolute;
     let Some(path) = paths.first() else {
         return Err(CliError::new(ExitCode::Error, "nothing was downloaded").into());
     };
@@ -370,7 +384,7 @@ async fn interrupted(engine: &Engine) -> color_eyre::Report {
     .into()
 }
 
-/// Writes the embedded video as `<cache>/peerstream-mock-<hash>.mp4`, atomically.
+/// Writes the embedded video as `<cache>/peerstream-mock-<hash>.mp4`, atomically. Blocking.
 fn write_mock_into_cache(cache: &Cache, info_hash: &InfoHash) -> Result<PathBuf> {
     let root = cache.root();
     std::fs::create_dir_all(root)

@@ -44,7 +44,7 @@ pub async fn run(cli: Cli, resolved: Resolved) -> Result<()> {
     match cli.command {
         Command::Cache {
             command: CacheCommand::Ls(args),
-        } => cache::ls(&ctx, &args),
+        } => cache::ls(&ctx, &args).await,
         Command::Cache {
             command: CacheCommand::Verify(args),
         } => cache::verify(&ctx, &args).await,

@@ -181,16 +181,28 @@ fn state_path(ctx: &Context) -> PathBuf {
     ctx.settings.cache_dir.join(STATE_FILE)
 }
 
-fn read_state(path: &Path) -> Result<Vec<MappingRecord>> {
-    match std::fs::read_to_string(path) {
+async fn read_state(path: &Path) -> Result<Vec<MappingRecord>> {
+    let owned = path.to_path_buf();
+    tokio::task::spawn_blocking(move || read_state_blocking(&owned)).await?
+}
+
+fn read_state_blocking(path: &Path) -> Result<Vec<MappingRecord>> {
+    use crate::cache::files::{MAX_SMALL_FILE_BYTES, read_small_text};
+    match read_small_text(path, MAX_SMALL_FILE_BYTES) {
         Ok(text) => serde_json::from_str(&text)
             .wrap_err_with(|| format!("reading the mapping records in {}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) if e.is_not_found() => Ok(Vec::new()),
         Err(e) => Err(e).wrap_err_with(|| format!("reading {}", path.display())),
     }
 }
 
-fn write_state(path: &Path, records: &[MappingRecord]) -> Result<()> {
+async fn write_state(path: &Path, records: &[MappingRecord]) -> Result<()> {
+    let (owned, records) = (path.to_path_buf(), records.to_vec());
+    tokio::task::spawn_blocking(move || write_state_blocking(&owned, &records)).await?
+}
+
+/// Atomic, so a full disk leaves the previous records.
+fn write_state_blocking(path: &Path, records: &[MappingRecord]) -> Result<()> {
     if records.is_empty() {
         match std::fs::remove_file(path) {
             Ok(()) => return Ok(()),
@@ -198,11 +210,15 @@ fn write_state(path: &Path, records: &[MappingRecord]) -> Result<()> {
             Err(e) => return Err(e).wrap_err_with(|| format!("removing {}", path.display())),
         }
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).wrap_err_with(|| format!("creating {}", dir.display()))?;
-    }
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(color_eyre::eyre::eyre!(
+            "{} is not a file path",
+            path.display()
+        ));
+    };
     let text = serde_json::to_string_pretty(records)?;
-    std::fs::write(path, text).wrap_err_with(|| format!("writing {}", path.display()))
+    crate::cache::files::write_atomic(dir, &name.to_string_lossy(), text.as_bytes())
+        .wrap_err_with(|| format!("writing {}", path.display()))
 }
 
 fn same_mapping(a: &MappingRecord, b: &MappingRecord) -> bool {
@@ -259,10 +275,10 @@ pub async fn map(ctx: &Context, opts: &MapOptions, hold: bool, json: bool) -> Re
     let mappings = mapping::map_port(opts).await.map_err(map_error)?;
     let records: Vec<MappingRecord> = mappings.iter().map(|m| m.record().clone()).collect();
     let path = state_path(ctx);
-    let mut state = read_state(&path).unwrap_or_default();
+    let mut state = read_state(&path).await.unwrap_or_default();
     state.retain(|old| !records.iter().any(|new| same_mapping(old, new)));
     state.extend(records.iter().cloned());
-    write_state(&path, &state)?;
+    write_state(&path, &state).await?;
     if json {
         print_json(&MapOutput {
             mapped: true,
@@ -341,7 +357,7 @@ pub async fn unmap(
 ) -> Result<()> {
     let timeout = timeout.unwrap_or(Duration::from_secs(2));
     let path = state_path(ctx);
-    let state = read_state(&path)?;
+    let state = read_state(&path).await?;
     let (targets, keep): (Vec<MappingRecord>, Vec<MappingRecord>) = state
         .into_iter()
         .partition(|r| port.is_none_or(|p| r.internal.port() == p));
@@ -371,7 +387,7 @@ pub async fn unmap(
     }
     let mut remaining = keep;
     remaining.extend(output.failed.iter().map(|f| f.mapping.clone()));
-    write_state(&path, &remaining)?;
+    write_state(&path, &remaining).await?;
     if json {
         print_json(&output)?;
     } else {

@@ -21,7 +21,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
     let target =
         Target::parse(&args.target).map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
     let cache_dir = &ctx.settings.cache_dir;
-    std::fs::create_dir_all(cache_dir)?;
+    tokio::fs::create_dir_all(cache_dir).await?;
     let options = ctx.settings.p2p_options();
     let pipeline = Arc::new(Pipeline::new(Cache::new(cache_dir), Some(options)));
 

@@ -28,7 +28,8 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     let p2p_enabled = ctx.settings.serve_p2p;
 
     let cache_dir = &ctx.settings.cache_dir;
-    std::fs::create_dir_all(cache_dir)
+    tokio::fs::create_dir_all(cache_dir)
+        .await
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
     let p2p = p2p_enabled.then(|| ctx.settings.p2p_options());
     let state = AppState {

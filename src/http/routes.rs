@@ -242,6 +242,23 @@ fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
 }
 
 fn resolve_error(e: ResolveError) -> ApiError {
+    if let ResolveError::NotFound { rejected, .. } = &e
+        && let Some((entry, reason)) = rejected.iter().find_map(|entry| match &entry.state {
+            crate::cache::FileState::Damaged { reason } => Some((entry, reason)),
+            _ => None,
+        })
+    {
+        // Say why the file on disk is not served, and what would mend it.
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "damaged",
+            format!(
+                "{e}; the cached {} is damaged ({reason}): with P2P on it is repaired from \
+                 the swarm, or run `peerstream cache verify --repair`",
+                entry.file.display()
+            ),
+        );
+    }
     let message = e.to_string();
     let (status, code) = match &e {
         ResolveError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),

@@ -87,7 +87,14 @@ pub async fn prepare(
     }
     let deadline = tokio::time::Instant::now() + options.budget;
 
-    let report = match read_cached(cache_root, options.cache_ttl) {
+    let cached = {
+        let (root, ttl) = (cache_root.to_path_buf(), options.cache_ttl);
+        tokio::task::spawn_blocking(move || read_cached(&root, ttl))
+            .await
+            .ok()
+            .flatten()
+    };
+    let report = match cached {
         Some(report) => {
             state.nat_from_cache = true;
             Some(report)
@@ -103,7 +110,9 @@ pub async fn prepare(
             };
             match tokio::time::timeout_at(deadline, nat::detect(&detect_options)).await {
                 Ok(Ok(report)) => {
-                    write_cached(cache_root, &report);
+                    let (root, saved) = (cache_root.to_path_buf(), report.clone());
+                    // Best effort: losing the saved report only costs a detection next time.
+                    let _ = tokio::task::spawn_blocking(move || write_cached(&root, &saved)).await;
                     Some(report)
                 }
                 Ok(Err(e)) => {
@@ -192,14 +201,20 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// Blocking.
 fn read_cached(cache_root: &Path, ttl: Duration) -> Option<nat::Report> {
-    let text = std::fs::read_to_string(cache_path(cache_root)).ok()?;
+    let text = crate::cache::files::read_small_text(
+        &cache_path(cache_root),
+        crate::cache::files::MAX_SMALL_FILE_BYTES,
+    )
+    .ok()?;
     let cached: CachedReport = serde_json::from_str(&text).ok()?;
     let fresh = now_secs().saturating_sub(cached.detected_at) < ttl.as_secs();
     let same_network = cached.gateway == nat::mapping::default_gateway();
     (fresh && same_network).then_some(cached.report)
 }
 
+/// Blocking; atomic, so a full disk leaves the previous report or none.
 fn write_cached(cache_root: &Path, report: &nat::Report) {
     let cached = CachedReport {
         detected_at: now_secs(),
@@ -208,7 +223,9 @@ fn write_cached(cache_root: &Path, report: &nat::Report) {
     };
     match serde_json::to_string(&cached) {
         Ok(text) => {
-            if let Err(e) = std::fs::write(cache_path(cache_root), text) {
+            if let Err(e) =
+                crate::cache::files::write_atomic(cache_root, NAT_CACHE_FILE, text.as_bytes())
+            {
                 tracing::debug!("saving the NAT report: {e}");
             }
         }

@@ -26,7 +26,7 @@ use librqbit::{
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-use crate::cache::validate::{read_partial_marker, write_partial_marker};
+use crate::cache::validate::write_partial_marker;
 use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
@@ -148,6 +148,11 @@ pub enum P2pError {
     /// the torrent is stopped without blaming any peer.
     #[error("{}", .0.message)]
     Disk(DiskFault),
+    #[error("storing {path}: {source}")]
+    Store {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("torrent engine: {0:#}")]
     Engine(anyhow::Error),
 }
@@ -218,10 +223,12 @@ impl Engine {
         mut options: P2pOptions,
         cache_root: &Path,
     ) -> Result<Arc<Engine>, P2pError> {
-        std::fs::create_dir_all(cache_root).map_err(|source| P2pError::Io {
-            path: cache_root.to_path_buf(),
-            source,
-        })?;
+        tokio::fs::create_dir_all(cache_root)
+            .await
+            .map_err(|source| P2pError::Io {
+                path: cache_root.to_path_buf(),
+                source,
+            })?;
         let coordinator_options = options.coordinator.clone();
         let (coordination, lease) =
             coordinator::prepare(&coordinator_options, &mut options, cache_root).await;
@@ -284,7 +291,7 @@ impl Engine {
     ) -> Result<Arc<SwarmTorrent>, P2pError> {
         let info_hash = match target.info_hash() {
             Some(h) => h,
-            None => torrent_file_hash(target)?,
+            None => torrent_file_hash(target).await?,
         };
         let cell = {
             let mut torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
@@ -337,15 +344,20 @@ impl Engine {
         all: bool,
     ) -> Result<Arc<SwarmTorrent>, P2pError> {
         let folder = self.torrent_folder(&info_hash);
-        let stored = folder.join(TORRENT_FILE_NAME);
+        let root = self.cache_root.clone();
         let mut initial_peers = self.options.peers.clone();
         if let Target::Magnet(m) = target {
             initial_peers.extend(m.peers.iter().filter_map(|p| p.parse::<SocketAddr>().ok()));
         }
-        let torrent_bytes: bytes::Bytes = match std::fs::read(&stored) {
-            // Metadata from an earlier run: no need to ask the swarm again.
-            Ok(bytes) => bytes.into(),
-            Err(_) => {
+        let torrent_bytes: bytes::Bytes = match blocking(move || {
+            crate::cache::integrity::read_metadata(&folder_of(info_hash, &root))
+        })
+        .await?
+        {
+            // Metadata from an earlier run: no need to ask the swarm again. Unusable metadata
+            // (empty, cut short, not a regular file) counts as absent.
+            Some(bytes) => bytes.into(),
+            None => {
                 let (bytes, seen) = self
                     .fetch_metadata(target, info_hash, &initial_peers)
                     .await?;
@@ -359,26 +371,12 @@ impl Engine {
         let mut selected = selection(&files, choice, all, default_file)?;
         selected.sort_unstable();
 
-        // Files a finished earlier run left complete stay servable; everything else is partial
-        // until the engine has checked it.
-        let previously_incomplete = read_partial_marker(&folder);
-        let had_metadata = stored.is_file();
-        let incomplete: Vec<PathBuf> = files
-            .iter()
-            .map(|f| f.path.clone())
-            .filter(|p| {
-                !had_metadata
-                    || !folder.join(p).is_file()
-                    || previously_incomplete
-                        .as_ref()
-                        .is_some_and(|list| list.is_empty() || list.contains(p))
-            })
-            .collect();
-        write_file(&folder, TORRENT_FILE_NAME, &torrent_bytes)?;
-        write_partial_marker(&folder, &incomplete).map_err(|source| P2pError::Io {
-            path: folder.clone(),
-            source,
-        })?;
+        {
+            let folder = folder.clone();
+            let bytes = torrent_bytes.clone();
+            let files = files.clone();
+            blocking(move || prepare_folder(&folder, &bytes, &files)).await??;
+        }
 
         initial_peers.sort_unstable();
         initial_peers.dedup();
@@ -440,7 +438,7 @@ impl Engine {
     ) -> Result<(bytes::Bytes, Vec<SocketAddr>), P2pError> {
         let add = match target {
             Target::TorrentFile(path) => {
-                let bytes = std::fs::read(path).map_err(|source| P2pError::Io {
+                let bytes = tokio::fs::read(path).await.map_err(|source| P2pError::Io {
                     path: path.clone(),
                     source,
                 })?;
@@ -541,20 +539,61 @@ fn selection(
     Ok(vec![chosen])
 }
 
-fn write_file(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), P2pError> {
-    let io = |source| P2pError::Io {
-        path: folder.join(name),
-        source,
-    };
-    std::fs::create_dir_all(folder).map_err(io)?;
-    std::fs::write(folder.join(name), bytes).map_err(io)
+fn folder_of(info_hash: InfoHash, cache_root: &Path) -> PathBuf {
+    cache_root.join(info_hash.to_hex())
 }
 
-fn torrent_file_hash(target: &Target) -> Result<InfoHash, P2pError> {
+/// Runs blocking file work off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, P2pError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| P2pError::Engine(anyhow::anyhow!("file task failed: {e}")))
+}
+
+/// Stores the metadata (atomically, only when it changed) and marks partial every file that
+/// the cache's integrity rule does not find verified, before the engine touches anything.
+/// Blocking.
+fn prepare_folder(
+    folder: &Path,
+    torrent_bytes: &[u8],
+    files: &[TorrentFile],
+) -> Result<(), P2pError> {
+    let io = |source| P2pError::Store {
+        path: folder.join(TORRENT_FILE_NAME),
+        source,
+    };
+    let stored = crate::cache::integrity::read_metadata(folder);
+    if stored.as_deref() != Some(torrent_bytes) {
+        crate::cache::files::write_atomic(folder, TORRENT_FILE_NAME, torrent_bytes).map_err(io)?;
+    }
+    let record = crate::cache::integrity::read_record(folder);
+    let incomplete: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| {
+            let verified = std::fs::metadata(folder.join(&f.path)).is_ok_and(|meta| {
+                crate::cache::integrity::judge(
+                    f,
+                    record.files.get(&*f.path.to_string_lossy()),
+                    &meta,
+                ) == crate::cache::Judgement::Verified
+            });
+            !verified
+        })
+        .map(|f| f.path.clone())
+        .collect();
+    write_partial_marker(folder, &incomplete).map_err(|source| P2pError::Store {
+        path: folder.join(crate::cache::PARTIAL_MARKER),
+        source,
+    })
+}
+
+async fn torrent_file_hash(target: &Target) -> Result<InfoHash, P2pError> {
     let Target::TorrentFile(path) = target else {
         return Err(P2pError::NoSuchFile("target has no info-hash".to_owned()));
     };
-    let bytes = std::fs::read(path).map_err(|source| P2pError::Io {
+    let bytes = tokio::fs::read(path).await.map_err(|source| P2pError::Io {
         path: path.clone(),
         source,
     })?;

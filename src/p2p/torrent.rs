@@ -9,6 +9,7 @@ use librqbit::{ManagedTorrent, TorrentStatsState};
 
 use super::storage::{DiskWatch, check_free_space};
 use super::{DiskFault, Engine, FileChoice, P2pError, TorrentFile, TorrentStatus, selection};
+use crate::cache::integrity::update_record;
 use crate::cache::validate::write_partial_marker;
 use crate::target::InfoHash;
 
@@ -95,6 +96,8 @@ impl SwarmTorrent {
             selected.dedup();
             selected.iter().copied().collect()
         };
+        // librqbit refuses to change the selection while it checks the files on disk.
+        self.handle.wait_until_initialized().await?;
         engine
             .session
             .update_only_files(&self.handle, &updated)
@@ -248,7 +251,7 @@ impl SwarmTorrent {
     pub async fn wait_complete(&self) -> Result<(), P2pError> {
         let result = self.handle.wait_until_completed().await;
         result.map_err(|e| self.engine_error(e))?;
-        self.update_partial_marker()
+        self.update_partial_marker().await
     }
 
     pub(super) async fn finish_when_complete(self: Arc<Self>) {
@@ -258,21 +261,31 @@ impl SwarmTorrent {
         }
     }
 
-    /// Rewrites the partial marker so it lists exactly the files not yet complete.
-    pub fn update_partial_marker(&self) -> Result<(), P2pError> {
+    /// Rewrites the partial marker so it lists exactly the files not yet complete, and records
+    /// the complete ones as verified (librqbit checked every piece's SHA-1) with their current
+    /// size and mtime, which is what lets the cache serve them later.
+    pub async fn update_partial_marker(&self) -> Result<(), P2pError> {
         let progress = self.handle.stats().file_progress;
         if progress.len() != self.files.len() {
             // Stopped (e.g. by a disk fault), librqbit reports no progress; the marker written
             // when the torrent was added still lists every file not known to be complete.
             return Ok(());
         }
-        let incomplete: Vec<PathBuf> = self
+        let (complete, incomplete): (Vec<&TorrentFile>, Vec<&TorrentFile>) = self
             .files
             .iter()
-            .filter(|f| progress.get(f.index).copied().unwrap_or(0) < f.len)
-            .map(|f| f.path.clone())
-            .collect();
-        write_partial_marker(&self.folder, &incomplete).map_err(|source| P2pError::Io {
+            .partition(|f| progress.get(f.index).copied().unwrap_or(0) >= f.len);
+        let complete: Vec<PathBuf> = complete.into_iter().map(|f| f.path.clone()).collect();
+        let incomplete: Vec<PathBuf> = incomplete.into_iter().map(|f| f.path.clone()).collect();
+        let folder = self.folder.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            // The record first: a file is never left unmarked without its verification.
+            update_record(&folder, &complete, &incomplete)?;
+            write_partial_marker(&folder, &incomplete)
+        })
+        .await
+        .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache marker task failed: {e}")))?;
+        written.map_err(|source| P2pError::Store {
             path: self.folder.clone(),
             source,
         })

@@ -1,6 +1,5 @@
 //! Piece-hash verification of a downloaded file against the torrent metadata stored beside it.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -20,24 +19,46 @@ pub struct PieceCheck {
     pub checked: u32,
     /// Pieces whose SHA-1 does not match the metadata.
     pub corrupt: Vec<u32>,
+    /// Pieces that lie (partly) past the end of a file shorter than the metadata says.
+    pub missing: Vec<u32>,
+    /// The file's length according to the metadata.
+    pub expected_len: u64,
+    /// The file's length on disk.
+    pub actual_len: u64,
 }
 
 impl PieceCheck {
+    /// No corrupt piece (missing ones and the length are judged separately).
     pub fn is_ok(&self) -> bool {
         self.corrupt.is_empty()
+    }
+
+    /// Right length and every piece hashed clean: the file may be recorded as verified.
+    pub fn is_verified(&self) -> bool {
+        self.corrupt.is_empty()
+            && self.missing.is_empty()
+            && self.checked == self.pieces
+            && self.expected_len == self.actual_len
     }
 }
 
 /// The folder a torrent was downloaded into, when `path` lies in one with stored metadata.
+/// Blocking.
 pub fn torrent_folder_of(path: &Path, cache_root: &Path, info_hash: &InfoHash) -> Option<PathBuf> {
     let folder = cache_root.join(info_hash.to_hex());
     (path.starts_with(&folder) && folder.join(TORRENT_FILE_NAME).is_file()).then_some(folder)
 }
 
-/// Hashes every piece of the file at `path` (inside `folder`) that can be read from disk.
-/// `Ok(None)`: the file is not part of the stored torrent.
+/// Hashes every piece of the file at `path` (inside `folder`) that can be read from disk;
+/// pieces past the end of a short file are counted as missing. `Ok(None)`: the file is not
+/// part of the stored torrent. Blocking.
 pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCheck>> {
-    let bytes = std::fs::read(folder.join(TORRENT_FILE_NAME))?;
+    let bytes = crate::cache::integrity::read_metadata(folder).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("no usable {TORRENT_FILE_NAME}"),
+        )
+    })?;
     let invalid =
         |e: super::P2pError| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string());
     let files = files_of(&bytes).map_err(invalid)?;
@@ -68,24 +89,36 @@ pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCh
         files: &files,
         offsets: &offsets,
     };
+    let actual_len = crate::cache::files::open_regular(path)
+        .map_err(std::io::Error::other)?
+        .metadata()?
+        .len();
     let mut check = PieceCheck {
         file_index: target.index,
         pieces: 0,
         checked: 0,
         corrupt: Vec::new(),
+        missing: Vec::new(),
+        expected_len: target.len,
+        actual_len,
     };
     let mut buffer = Vec::with_capacity(piece_length as usize);
     for piece in first_piece..=last_piece {
         check.pieces += 1;
         let piece_start = piece * piece_length;
         let piece_end = (piece_start + piece_length).min(total);
+        let index = u32::try_from(piece).unwrap_or(u32::MAX);
+        // Where this piece's share of the target file ends, counted from the file's start.
+        if piece_end.min(end) - start > actual_len {
+            check.missing.push(index);
+            continue;
+        }
         buffer.clear();
         if !reader.read(piece_start, piece_end, &mut buffer)? {
             continue;
         }
         check.checked += 1;
         let digest: [u8; 20] = Sha1::digest(&buffer).into();
-        let index = u32::try_from(piece).unwrap_or(u32::MAX);
         if info.info().compare_hash(index, digest) != Some(true) {
             check.corrupt.push(index);
         }
@@ -122,7 +155,8 @@ impl Layout<'_> {
             }
             let from = start.max(offset) - offset;
             let to = end.min(file_end) - offset;
-            let Ok(mut handle) = File::open(self.folder.join(&file.path)) else {
+            let Ok(mut handle) = crate::cache::files::open_regular(&self.folder.join(&file.path))
+            else {
                 return Ok(false);
             };
             if handle.metadata()?.len() < to {

@@ -7,6 +7,7 @@ mod cli;
 mod config_cli;
 mod disk_space;
 mod generated;
+mod integrity;
 mod nat_coordinator;
 mod nat_lab;
 mod play;

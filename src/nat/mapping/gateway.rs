@@ -10,7 +10,7 @@ use igd_next::aio::tokio::Tokio;
 
 use super::Protocol;
 
-/// The IPv4 default gateway from the kernel's routing table (Linux `/proc/net/route`).
+/// The IPv4 default gateway from the kernel's routing table (Linux `/proc/net/route`). Blocking.
 pub fn default_gateway() -> Option<Ipv4Addr> {
     let table = std::fs::read_to_string("/proc/net/route").ok()?;
     parse_route_table(&table)

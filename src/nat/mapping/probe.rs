@@ -62,7 +62,11 @@ fn test_port(avoid: u16) -> u16 {
 /// Asks the default gateway for UPnP-IGD, NAT-PMP and PCP at once, each with a short UDP test
 /// mapping (created, then removed) on a random high port. Within about `budget`.
 pub async fn probe(avoid_port: u16, budget: Duration) -> ProbeReport {
-    let Some(gateway) = default_gateway() else {
+    let gateway = tokio::task::spawn_blocking(default_gateway)
+        .await
+        .ok()
+        .flatten();
+    let Some(gateway) = gateway else {
         let none = ProtocolProbe {
             error: Some("no IPv4 default gateway".into()),
             ..Default::default()

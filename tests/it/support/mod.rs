@@ -81,6 +81,10 @@ impl Server {
     pub fn addr(&self) -> String {
         self.base.trim_start_matches("http://").to_owned()
     }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Server {
