@@ -147,3 +147,57 @@ pub fn wait_for_tcp_listener(pid: u32, what: &str) -> u16 {
         }
     })
 }
+
+#[test]
+fn child_guard_kills_and_reaps_its_child_on_drop() {
+    let guard = ChildGuard::spawn(Command::new("sleep").arg("60"));
+    let proc_entry = format!("/proc/{}", guard.id());
+    assert!(std::path::Path::new(&proc_entry).exists());
+    drop(guard);
+    // A killed but unreaped child (a zombie) would still have its /proc entry.
+    assert!(!std::path::Path::new(&proc_entry).exists());
+}
+
+#[test]
+fn wait_until_polls_until_ok_and_poll_until_returns_the_last_observation() {
+    let mut calls = 0;
+    let value = wait_until(Duration::from_secs(5), "the third call", || {
+        calls += 1;
+        if calls == 3 {
+            Ok(calls * 10)
+        } else {
+            Err(calls)
+        }
+    });
+    assert_eq!(value, 30);
+    let started = Instant::now();
+    let mut seen = 0;
+    let outcome = poll_until(Duration::from_millis(200), || {
+        seen += 1;
+        Err::<(), _>(seen)
+    });
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert_eq!(outcome, Err(seen));
+}
+
+#[test]
+#[should_panic(expected = "waiting for the impossible; last seen: 7")]
+fn wait_until_names_what_it_waited_for_on_timeout() {
+    wait_until(Duration::from_millis(100), "the impossible", || {
+        Err::<(), _>(7)
+    });
+}
+
+#[test]
+fn tcp_listen_ports_reads_back_the_port_the_kernel_chose() {
+    if !super::have_tool("ss") {
+        return;
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    assert!(
+        tcp_listen_ports(std::process::id()).contains(&port),
+        "{port} not in {:?}",
+        tcp_listen_ports(std::process::id())
+    );
+}
