@@ -122,8 +122,7 @@ fn fetch_mock_lands_in_the_cache_and_plays_from_there() {
     let path = String::from_utf8_lossy(&out.get_output().stdout)
         .trim()
         .to_owned();
-    let mock =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("asset");
+    let mock = mock_asset();
     assert_eq!(std::fs::read(&path).expect("fetched file"), mock);
     assert!(path.starts_with(&dir.path().to_string_lossy().into_owned()));
 

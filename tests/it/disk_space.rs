@@ -5,8 +5,8 @@
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use crate::support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent, payload};
 use crate::support::*;
@@ -16,7 +16,7 @@ const MIB: usize = 1024 * 1024;
 /// A tmpfs of `size_mib` mounted at `mount` in a mount namespace held open by a sleeping
 /// process; commands join it with `nsenter`. Dropping it ends the namespace and the mount.
 struct SmallDisk {
-    holder: Child,
+    holder: ChildGuard,
     mount: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -36,15 +36,15 @@ impl SmallDisk {
         }
         let dir = tempfile::tempdir().expect("tempdir");
         let mount = dir.path().to_path_buf();
-        let mut holder = Command::new("unshare")
-            .args(["-m", "--propagation", "private", "sh", "-c"])
-            .arg(format!(
-                "mount -t tmpfs -o size={size_mib}M peerstream-test \"$0\" && echo mounted && exec sleep 3600"
-            ))
-            .arg(&mount)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("unshare");
+        let mut holder = ChildGuard::spawn(
+            Command::new("unshare")
+                .args(["-m", "--propagation", "private", "sh", "-c"])
+                .arg(format!(
+                    "mount -t tmpfs -o size={size_mib}M peerstream-test \"$0\" && echo mounted && exec sleep 3600"
+                ))
+                .arg(&mount)
+                .stdout(Stdio::piped()),
+        );
         let mut line = String::new();
         BufReader::new(holder.stdout.take().expect("stdout"))
             .read_line(&mut line)
@@ -97,6 +97,18 @@ impl SmallDisk {
             .unwrap_or(0)
     }
 
+    /// Waits (at most 30 s) until the cache folder occupies `kib` KiB; whether it did.
+    fn wait_for_cache_kib(&self, kib: u64) -> bool {
+        poll_until(Duration::from_secs(30), || {
+            if self.cache_kib() >= kib {
+                Ok(())
+            } else {
+                Err(())
+            }
+        })
+        .is_ok()
+    }
+
     /// Writes zeros until the tmpfs is full.
     fn fill(&self) {
         let filler = self.mount.join("filler");
@@ -115,13 +127,6 @@ impl SmallDisk {
     fn free_filler(&self) {
         let out = self.sh(&format!("rm {}", self.mount.join("filler").display()));
         assert!(out.status.success(), "{out:?}");
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = self.holder.kill();
-        let _ = self.holder.wait();
     }
 }
 
@@ -154,19 +159,6 @@ fn seeded(size: usize, seed: u32, upload_bps: Option<u32>) -> Seeded {
 
 fn peer_flags(peer: SocketAddr) -> Vec<String> {
     loopback_flags(&[peer], &[])
-}
-
-/// Waits for `child` at most `limit`; kills it after that.
-fn wait_output(mut child: Child, limit: Duration) -> Output {
-    let deadline = Instant::now() + limit;
-    while child.try_wait().expect("try_wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    child.wait_with_output().expect("output")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -228,18 +220,10 @@ fn a_disk_that_fills_up_mid_download_is_a_disk_error_and_resumes_once_freed() {
             .args(["--disk-reserve-mib", "0", "--stall-timeout", "20"]);
         cmd
     };
-    let first = fetch()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("fetch");
-    let started = Instant::now();
-    while disk.cache_kib() < 2048 && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(disk.cache_kib() >= 2048, "the download did not start");
+    let first = ChildGuard::spawn(fetch().stdout(Stdio::piped()).stderr(Stdio::piped()));
+    assert!(disk.wait_for_cache_kib(2048), "the download did not start");
     disk.fill();
-    let first = wait_output(first, Duration::from_secs(60));
+    let first = first.output_within(Duration::from_secs(60));
     let log = text(&first.stderr);
     assert_eq!(first.status.code(), Some(10), "{log}");
     assert!(log.contains("disk full"), "{log}");
@@ -260,14 +244,8 @@ fn a_disk_that_fills_up_mid_download_is_a_disk_error_and_resumes_once_freed() {
 
     // Space freed, the same command finishes from the same seeder with the seeded bytes.
     disk.free_filler();
-    let second = wait_output(
-        fetch()
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("fetch"),
-        Duration::from_secs(90),
-    );
+    let second = ChildGuard::spawn(fetch().stdout(Stdio::piped()).stderr(Stdio::piped()))
+        .output_within(Duration::from_secs(90));
     let log = text(&second.stderr);
     assert!(second.status.success(), "{log}");
     assert_eq!(peer_blamed(&log), Vec::<&str>::new(), "{log}");
@@ -329,24 +307,22 @@ fn serve_reports_a_full_disk_and_streams_again_once_space_is_freed() {
         let url = url.clone();
         std::thread::spawn(move || client.get(&url).send().and_then(|r| r.bytes()).ok())
     };
-    let started = Instant::now();
-    while disk.cache_kib() < 2048 && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let _ = disk.wait_for_cache_kib(2048);
     disk.fill();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let torrent = loop {
+    let torrent = poll_until(Duration::from_secs(30), || {
         let list: serde_json::Value = client
             .get(server.url("/api/torrents"))
             .send()
             .and_then(|r| r.json())
             .expect("/api/torrents");
         let torrent = list["torrents"][0].clone();
-        if torrent["state"] == "disk_full" || Instant::now() > deadline {
-            break torrent;
+        if torrent["state"] == "disk_full" {
+            Ok(torrent)
+        } else {
+            Err(torrent)
         }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    })
+    .unwrap_or_else(|last| last);
     assert_eq!(torrent["state"], "disk_full", "{torrent}");
     let error = torrent["error"].as_str().unwrap_or_default();
     assert!(error.contains("No space left on device"), "{torrent}");

@@ -9,10 +9,9 @@
 
 use crate::support;
 use crate::support::netns;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, ChildStdout, ExitStatus, Stdio};
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use netns::{Lab, ROUTER_WAN_IP, STUN_PRIMARY};
@@ -51,13 +50,10 @@ fn write_config(dir: &Path, listen_port: u16) -> std::path::PathBuf {
     path
 }
 
-/// `peerstream serve` inside the client namespace; killed on drop if still running.
+/// `peerstream serve` inside the client namespace (the shared [`support::Server`], started
+/// through `ip netns exec`), with the requests this lab makes of it.
 struct Serve {
-    child: Child,
-    /// Kept open: serve may write to stdout after the first line.
-    _stdout: BufReader<ChildStdout>,
-    addr: String,
-    log: std::path::PathBuf,
+    server: support::Server,
 }
 
 impl Serve {
@@ -78,40 +74,19 @@ impl Serve {
                 "--no-dht",
                 "--no-trackers",
             ])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("serve log"));
-        let mut child = cmd.spawn().expect("start peerstream serve");
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout piped"));
-        let mut first = String::new();
-        stdout.read_line(&mut first).expect("read the listen URL");
-        let addr = first
-            .trim()
-            .trim_end_matches('/')
-            .trim_start_matches("http://")
-            .to_owned();
-        let serve = Serve {
-            child,
-            _stdout: stdout,
-            addr,
-            log,
-        };
-        assert!(
-            serve.addr.starts_with("127.0.0.1:"),
-            "first line: {first:?}; stderr: {}",
-            serve.stderr()
-        );
-        serve
+            .args(extra);
+        Serve {
+            server: support::Server::spawn_logged(cmd, &log),
+        }
     }
 
     fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.server.stderr()
     }
 
     /// GET `path` from inside the client namespace (serve listens on its loopback).
     fn get(&self, lab: &Lab, path: &str) -> (u16, String) {
-        let addr: SocketAddr = self.addr.parse().expect("serve address");
+        let addr: SocketAddr = self.server.addr().parse().expect("serve address");
         let path = path.to_owned();
         lab.in_ns(&lab.client, move || http_get(addr, &path))
     }
@@ -133,31 +108,10 @@ impl Serve {
         took
     }
 
-    /// SIGTERM, then waits (at most 10 s) for the exit.
+    /// SIGTERM, then waits (at most 10 s) for the exit. `ip netns exec` execs peerstream
+    /// itself, so the child's pid is peerstream's.
     fn terminate(&mut self) -> ExitStatus {
-        // `ip netns exec` execs peerstream itself, so the child's pid is peerstream's.
-        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
-        // SAFETY: sends SIGTERM to the child this test started and has not reaped yet.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for serve") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not stop on SIGTERM; stderr: {}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.server.terminate(Duration::from_secs(10))
     }
 }
 

@@ -506,25 +506,31 @@ fn port_mapping_with_miniupnpd() {
 /// `nat map --hold` renews its lease at half the lifetime, and Ctrl-C (SIGINT) removes the
 /// mapping before it exits.
 fn hold_renews_and_removes_on_sigint(lab: &Lab) {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     let port = 41003u16;
     let rule = format!("dport {port}");
     let added = format!("AddPortMapping: ext port {port} ");
-    let mut child = lab
-        .command(&lab.client, BIN)
-        .args(["--quiet", "nat", "map", "--method", "upnp", "--hold"])
-        .args(["--port", &port.to_string(), "--lifetime", "2"])
-        .env("PEERSTREAM_CACHE_DIR", lab.dir.path())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start nat map --hold");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !lab.upnp_rules().contains(&rule) {
-        assert!(Instant::now() < deadline, "nat map --hold mapped nothing");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut child = crate::support::ChildGuard::spawn(
+        lab.command(&lab.client, BIN)
+            .args(["--quiet", "nat", "map", "--method", "upnp", "--hold"])
+            .args(["--port", &port.to_string(), "--lifetime", "2"])
+            .env("PEERSTREAM_CACHE_DIR", lab.dir.path())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped()),
+    );
+    crate::support::wait_until(
+        Duration::from_secs(5),
+        "nat map --hold to map the port",
+        || {
+            let rules = lab.upnp_rules();
+            if rules.contains(&rule) {
+                Ok(())
+            } else {
+                Err(rules)
+            }
+        },
+    );
     // Lease 2 s: renewed every second, so after 3.2 s there were at least two renewals of each
     // of TCP and UDP besides the first two requests.
     std::thread::sleep(Duration::from_millis(3200));
@@ -550,20 +556,8 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
     );
 
     // `ip netns exec` execs peerstream itself, so the child's pid is peerstream's.
-    let pid = libc::pid_t::try_from(child.id()).expect("pid");
-    // SAFETY: sends SIGINT to the child this test started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("nat map --hold did not stop on SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    child.signal(libc::SIGINT);
+    let status = child.wait_within(Duration::from_secs(5), "nat map --hold after SIGINT");
     let mut stderr = String::new();
     if let Some(mut e) = child.stderr.take() {
         use std::io::Read;

@@ -7,10 +7,6 @@ use std::process::Command;
 use crate::support::swarm::{Seeder, loopback_flags, make_torrent};
 use crate::support::*;
 
-fn mock_asset() -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("mock asset")
-}
-
 /// A player that writes its argv to `args.txt` and downloads every URL it gets with curl.
 fn stand_in_player(dir: &Path) -> String {
     let script = dir.join("player.sh");

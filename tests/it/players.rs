@@ -6,10 +6,6 @@ use std::time::Duration;
 
 use crate::support::*;
 
-fn mock_asset() -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("mock asset")
-}
-
 /// A server with the mock video also stored as a cached file under HASH.
 fn server() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -98,7 +94,7 @@ fn vlc_plays_mock_and_seeks_in_moov_last_file() {
     std::fs::create_dir_all(moov_last.parent().expect("parent")).expect("mkdir");
     let remux = Command::new("ffmpeg")
         .args(["-v", "error", "-i"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4"))
+        .arg(MOCK_ASSET)
         .args(["-c", "copy", "-movflags", "-faststart", "-f", "mp4"])
         .arg(&moov_last)
         .output()
@@ -184,20 +180,11 @@ fn range_exchanges(log: &str) -> Vec<(u64, u16, Option<u64>)> {
 /// A player must never hang a test run.
 fn run_with_timeout(mut cmd: Command, limit: Duration) -> std::process::Output {
     use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn player");
-    let deadline = std::time::Instant::now() + limit;
-    while std::time::Instant::now() < deadline {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("player did not finish within {limit:?}");
+    let mut child = ChildGuard::spawn(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
+    child.wait_within(limit, "the player");
+    child.into_inner().wait_with_output().expect("output")
 }

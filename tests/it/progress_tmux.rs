@@ -2,7 +2,7 @@
 //! stderr is not a terminal.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::swarm::{Seeder, make_torrent, payload};
 use crate::support::*;
@@ -58,9 +58,8 @@ fn fetch_shows_a_progress_bar_in_a_terminal_and_none_otherwise() {
         "20",
         &fetch(&cache.to_string_lossy(), ""),
     ]);
-    let deadline = Instant::now() + Duration::from_secs(60);
     let mut bar = None;
-    let final_screen = loop {
+    let final_screen = wait_until(Duration::from_secs(60), "fetch to finish", || {
         let screen = tmux(&["capture-pane", "-p", "-t", &name]);
         // The bar while data flows: a peer connected and a speed measured.
         if let Some(line) = screen
@@ -70,11 +69,11 @@ fn fetch_shows_a_progress_bar_in_a_terminal_and_none_otherwise() {
             bar = Some(line.to_owned());
         }
         if screen.contains(&format!("{}/show.mp4", torrent.info_hash)) {
-            break screen;
+            Ok(screen)
+        } else {
+            Err(format!("screen:\n{screen}"))
         }
-        assert!(Instant::now() < deadline, "fetch did not finish:\n{screen}");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    });
     let bar = bar.expect("a progress bar was on screen");
     eprintln!("progress line: {bar}");
     assert!(bar.contains("MiB"), "bytes in {bar:?}");
@@ -111,19 +110,19 @@ fn fetch_shows_a_progress_bar_in_a_terminal_and_none_otherwise() {
             &format!("2>{}", errors.display()),
         ),
     ]);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let screen = tmux(&["capture-pane", "-p", "-t", &name2]);
-        if screen.contains(&format!("{}/show.mp4", torrent.info_hash)) {
-            assert!(!screen.contains("ETA"), "a bar on screen:\n{screen}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "second fetch did not finish:\n{screen}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let screen = wait_until(
+        Duration::from_secs(60),
+        "the second fetch to finish",
+        || {
+            let screen = tmux(&["capture-pane", "-p", "-t", &name2]);
+            if screen.contains(&format!("{}/show.mp4", torrent.info_hash)) {
+                Ok(screen)
+            } else {
+                Err(format!("screen:\n{screen}"))
+            }
+        },
+    );
+    assert!(!screen.contains("ETA"), "a bar on screen:\n{screen}");
     let stderr = std::fs::read_to_string(&errors).expect("stderr file");
     assert!(
         !stderr.contains("ETA") && !stderr.contains('\r'),

@@ -187,8 +187,7 @@ fn validators_if_range_if_match_if_none_match() {
 fn mock_hash_serves_the_embedded_video() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path(), &[]);
-    let expected =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("mock asset");
+    let expected = mock_asset();
     for hash in [MOCK_HASH, &"F".repeat(40), &"7".repeat(40)] {
         let response = get(&server.stream_url(hash), &[]);
         assert_eq!(response.status(), StatusCode::OK, "{hash}");

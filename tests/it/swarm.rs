@@ -136,22 +136,18 @@ fn serve_answers_ranges_before_the_download_finishes_then_caches() {
     }
 
     // The download goes on after the clients left and lands in the cache.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    wait_until(Duration::from_secs(60), "the download to complete", || {
         let listing: serde_json::Value = client
             .get(server.url("/api/cache"))
             .send()
             .and_then(|r| r.json())
             .expect("cache json");
         if listing["complete"] == 1 {
-            break;
+            Ok(())
+        } else {
+            Err(listing)
         }
-        assert!(
-            Instant::now() < deadline,
-            "download did not complete: {listing}"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    });
     drop(server);
     drop(seeder);
 
@@ -180,8 +176,7 @@ fn players_read_a_video_through_serve_while_it_downloads() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let video =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4")).expect("asset");
+    let video = mock_asset();
     let file = dir.path().join("clip.mp4");
     std::fs::write(&file, &video).expect("video");
     let torrent = make_torrent(&file, 32 * 1024, &[]);
@@ -252,15 +247,15 @@ fn killed_fetch_resumes_without_refetching_verified_pieces() {
     let cache = tempfile::tempdir().expect("tempdir");
     let flags = loopback_flags(&[seeder.addr], &[]);
 
-    let mut child = peerstream(cache.path())
-        .arg("fetch")
-        .arg(&torrent.info_hash)
-        .arg("--json")
-        .args(&flags)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn fetch");
+    let mut child = ChildGuard::spawn(
+        peerstream(cache.path())
+            .arg("fetch")
+            .arg(&torrent.info_hash)
+            .arg("--json")
+            .args(&flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
     let mut verified_before_kill = 0u64;
     let stdout = child.stdout.take().expect("stdout");
     for line in BufReader::new(stdout).lines() {
@@ -566,11 +561,14 @@ fn pause_idle_stops_downloading_when_the_last_stream_closes() {
     assert_eq!(body.as_ref(), &bytes[..65536]);
 
     // The client left: the torrent pauses and its progress stands still.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while status()["state"] != "paused" {
-        assert!(Instant::now() < deadline, "never paused: {}", status());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until(Duration::from_secs(10), "the torrent to pause", || {
+        let now = status();
+        if now["state"] == "paused" {
+            Ok(())
+        } else {
+            Err(now)
+        }
+    });
     let before = status()["downloaded_bytes"].as_u64().expect("bytes");
     std::thread::sleep(Duration::from_secs(2));
     let after = status()["downloaded_bytes"].as_u64().expect("bytes");
@@ -611,8 +609,7 @@ fn far_region_present(readahead_mib: Option<u64>) -> bool {
     assert_eq!(first, &bytes[size / 2..size / 2 + 65536]);
 
     // Both windows together are 50 MiB; wait for 52 MiB while the player sits at 50 %.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    wait_until(Duration::from_secs(60), "52 MiB downloaded", || {
         let all: serde_json::Value = client
             .get(server.url("/api/torrents"))
             .send()
@@ -620,11 +617,11 @@ fn far_region_present(readahead_mib: Option<u64>) -> bool {
             .expect("torrents");
         let done = all["torrents"][0]["downloaded_bytes"].as_u64().unwrap_or(0);
         if done >= 52 * MIB as u64 {
-            break;
+            Ok(())
+        } else {
+            Err(format!("stuck at {done} bytes"))
         }
-        assert!(Instant::now() < deadline, "stuck at {done} bytes");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    });
     let on_disk = std::fs::read(cache.path().join(&torrent.info_hash).join("ahead.mp4"))
         .expect("partial file");
     let region = 96 * MIB..97 * MIB;

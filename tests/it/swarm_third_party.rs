@@ -2,26 +2,12 @@
 //! local opentracker; peerstream finds it by bare info-hash through the tracker in its config.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use crate::support::process::wait_for_tcp_listener;
 use crate::support::swarm::payload;
 use crate::support::*;
-
-/// Kills a background tool on drop.
-struct Background(Child);
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
 
 /// The SHA-1 of the bencoded `info` dictionary, computed by python3 so the test does not reuse
 /// the code under test.
@@ -35,14 +21,6 @@ fn info_hash_of(torrent: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-fn wait_for_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Announces as a probe until the tracker's answer contains `wanted`. opentracker reads its
 /// whitelist after it starts listening, and a client that announces to an empty swarm waits a
 /// whole tracker interval before asking again, so the test waits for each step.
@@ -54,20 +32,20 @@ fn wait_for_tracker(announce: &str, hash: &str, wanted: &str) {
     let url = format!(
         "{announce}?info_hash={encoded}&peer_id=-PS0000-probeprobepr&port=9&left=0&compact=1&numwant=0"
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let body = reqwest::blocking::get(&url)
-            .and_then(|r| r.text())
-            .unwrap_or_default();
-        if body.contains(wanted) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "tracker never accepted {hash}: {body}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until(
+        Duration::from_secs(30),
+        &format!("the tracker to answer {wanted:?} for {hash}"),
+        || {
+            let body = reqwest::blocking::get(&url)
+                .and_then(|r| r.text())
+                .unwrap_or_default();
+            if body.contains(wanted) {
+                Ok(())
+            } else {
+                Err(body)
+            }
+        },
+    );
 }
 
 #[test]
@@ -75,7 +53,8 @@ fn fetch_by_bare_hash_from_aria2c_through_a_local_tracker() {
     if !(have_tool("aria2c")
         && have_tool("opentracker")
         && have_tool("mktorrent")
-        && have_tool("python3"))
+        && have_tool("python3")
+        && have_tool("ss"))
     {
         return;
     }
@@ -91,7 +70,30 @@ fn fetch_by_bare_hash_from_aria2c_through_a_local_tracker() {
     let bytes = payload(9 * 1024 * 1024 + 5, 21);
     std::fs::write(seed.join("film.mp4"), &bytes).expect("payload");
 
-    let tracker_port = free_port();
+    // Neither tool takes a bound socket, and a port picked by the test and released before
+    // the tool binds it can be taken by another test meanwhile. So opentracker binds port 0
+    // and the test reads back the port it got; its whitelist starts empty and is reloaded
+    // (SIGHUP) once the torrent, which names the tracker, exists.
+    let whitelist = dir.path().join("whitelist.txt");
+    std::fs::write(&whitelist, "").expect("whitelist");
+    let tracker = ChildGuard::spawn(
+        Command::new("opentracker")
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                "0",
+                "-P",
+                "0",
+                "-w",
+                "whitelist.txt",
+                "-d",
+            ])
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let tracker_port = wait_for_tcp_listener(tracker.id(), "opentracker to listen");
     let announce = format!("http://127.0.0.1:{tracker_port}/announce");
     let torrent = dir.path().join("film.torrent");
     let status = Command::new("mktorrent")
@@ -104,33 +106,11 @@ fn fetch_by_bare_hash_from_aria2c_through_a_local_tracker() {
     assert!(status.success());
     let hash = info_hash_of(&torrent);
     assert_eq!(hash.len(), 40);
-    std::fs::write(dir.path().join("whitelist.txt"), format!("{hash}\n")).expect("whitelist");
-
-    let port = tracker_port.to_string();
-    let _tracker = Background(
-        Command::new("opentracker")
-            .args([
-                "-i",
-                "127.0.0.1",
-                "-p",
-                &port,
-                "-P",
-                &port,
-                "-w",
-                "whitelist.txt",
-                "-d",
-            ])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("opentracker"),
-    );
-    wait_for_port(tracker_port);
+    std::fs::write(&whitelist, format!("{hash}\n")).expect("whitelist");
+    tracker.signal(libc::SIGHUP);
     wait_for_tracker(&announce, &hash, "interval");
 
-    let seeder_port = free_port().to_string();
-    let _seeder = Background(
+    let _seeder = ChildGuard::spawn(
         Command::new("aria2c")
             .args([
                 "--seed-ratio=0.0",
@@ -144,13 +124,14 @@ fn fetch_by_bare_hash_from_aria2c_through_a_local_tracker() {
                 "--disable-ipv6=true",
                 "--console-log-level=warn",
             ])
-            .arg(format!("--listen-port={seeder_port}"))
+            // A range: aria2c binds a port of it that is free at that moment (no port picked
+            // in advance that another test could take first); peerstream learns it from the
+            // tracker.
+            .arg("--listen-port=6881-6999")
             .arg("-d")
             .arg(&seed)
             .arg(&torrent)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("aria2c"),
+            .stdout(Stdio::null()),
     );
 
     // The probe itself counts as one seeder; aria2c makes two once it has checked its copy.

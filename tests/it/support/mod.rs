@@ -1,14 +1,19 @@
 //! Helpers shared by the integration tests: the real binary, a real server on a free port,
-//! cache fixtures, and external tools that may be missing locally (but never under CI=true).
+//! cache fixtures, external tools that may be missing locally (but never under CI=true), and
+//! (in `process`) the kill-on-drop process guard and the one wait-until helper.
 
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{ChildStdout, Command, ExitStatus, Stdio};
+use std::time::Duration;
 
 pub mod netns;
+pub mod process;
 pub mod swarm;
+
+pub use process::{ChildGuard, poll_until, wait_until};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_peerstream");
 pub const MOCK_HASH: &str = "0000000000000000000000000000000000000000";
@@ -40,8 +45,12 @@ pub fn isolate(cmd: &mut Command) {
 
 /// A running `peerstream serve` on 127.0.0.1 and a free port; killed on drop.
 pub struct Server {
-    child: Child,
+    process: ChildGuard,
+    /// Kept open: serve may write to stdout after the first line.
+    _stdout: BufReader<ChildStdout>,
     pub base: String,
+    /// Where serve's stderr goes, when [`Server::spawn_logged`] started it.
+    log: Option<PathBuf>,
 }
 
 impl Server {
@@ -51,23 +60,38 @@ impl Server {
         Self::spawn(cmd)
     }
 
+    /// Starts a prepared `serve` command (any wrapper that execs it, such as `ip netns exec` or
+    /// `nsenter`, works); its stderr goes to the test's.
     pub fn spawn(mut cmd: Command) -> Server {
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start peerstream serve");
-        let stdout = child.stdout.take().expect("stdout piped");
+        cmd.stderr(Stdio::inherit());
+        Self::launch(cmd, None)
+    }
+
+    /// Like [`Server::spawn`], with stderr written to `log`: failures quote it, and
+    /// [`Server::stderr`] reads it.
+    pub fn spawn_logged(mut cmd: Command, log: &Path) -> Server {
+        cmd.stdin(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("serve log"));
+        Self::launch(cmd, Some(log.to_path_buf()))
+    }
+
+    fn launch(mut cmd: Command, log: Option<PathBuf>) -> Server {
+        let mut process = ChildGuard::spawn(cmd.stdout(Stdio::piped()));
+        let mut stdout = BufReader::new(process.stdout.take().expect("stdout piped"));
         let mut first = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut first)
-            .expect("read the listen URL");
-        let base = first.trim().trim_end_matches('/').to_owned();
+        stdout.read_line(&mut first).expect("read the listen URL");
+        let server = Server {
+            process,
+            _stdout: stdout,
+            base: first.trim().trim_end_matches('/').to_owned(),
+            log,
+        };
         assert!(
-            base.starts_with("http://127.0.0.1:"),
-            "first line: {first:?}"
+            server.base.starts_with("http://127.0.0.1:"),
+            "first line: {first:?}; stderr: {}",
+            server.stderr()
         );
-        Server { child, base }
+        server
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -83,26 +107,55 @@ impl Server {
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.id()
+    }
+
+    /// What serve wrote to stderr so far (empty unless started with [`Server::spawn_logged`]).
+    pub fn stderr(&self) -> String {
+        self.log
+            .as_ref()
+            .and_then(|log| std::fs::read_to_string(log).ok())
+            .unwrap_or_default()
+    }
+
+    /// SIGTERM, then its exit status; fails the test if serve still runs after `limit`.
+    pub fn terminate(&mut self, limit: Duration) -> ExitStatus {
+        self.process.signal(libc::SIGTERM);
+        match self.process.exit_within(limit) {
+            Some(status) => status,
+            None => panic!(
+                "serve did not stop on SIGTERM within {limit:?}; stderr: {}",
+                self.stderr()
+            ),
+        }
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The mock video the binary ships, which the mock hash serves.
+pub const MOCK_ASSET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mock.mp4");
+
+/// The bytes of [`MOCK_ASSET`].
+pub fn mock_asset() -> Vec<u8> {
+    std::fs::read(MOCK_ASSET).expect("mock asset")
 }
+
+/// An `ftyp` box: enough of an MP4 head for the cache to take a file as video.
+pub const MP4_HEAD: &[u8] = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41";
 
 /// Bytes of a fake but well-formed MP4 head followed by a deterministic pattern.
 pub fn video_bytes(size: usize) -> Vec<u8> {
-    let mut bytes = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
-    let mut x: u32 = 0x1234_5678;
+    fake_mp4(size, 0x1234_5678)
+}
+
+/// [`MP4_HEAD`] then a xorshift pattern from `seed` (another seed, other bytes), `size` bytes.
+pub fn fake_mp4(size: usize, seed: u32) -> Vec<u8> {
+    let mut bytes = MP4_HEAD.to_vec();
+    let mut x = seed | 1;
     while bytes.len() < size {
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
-        bytes.push((x >> 24) as u8);
+        bytes.extend_from_slice(&x.to_le_bytes());
     }
     bytes.truncate(size);
     bytes
@@ -149,7 +202,6 @@ pub fn have_tool(tool: &str) -> bool {
 /// Returns the status and the whole response text (headers and body).
 pub fn raw_get(addr: &str, path: &str) -> (u16, String) {
     use std::io::{Read, Write};
-    use std::time::Duration;
     let socket: std::net::SocketAddr = addr.parse().expect("IP:PORT");
     let mut stream =
         std::net::TcpStream::connect_timeout(&socket, Duration::from_secs(5)).expect("connect");

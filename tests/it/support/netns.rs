@@ -15,9 +15,11 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use super::{ChildGuard, wait_until};
 
 pub const CLIENT_IP: &str = "198.18.1.2";
 pub const ROUTER_LAN_IP: &str = "198.18.1.1";
@@ -100,7 +102,7 @@ pub struct Lab {
     pub router: String,
     pub public: String,
     pub dir: tempfile::TempDir,
-    daemons: Vec<(String, Child)>,
+    daemons: Vec<(String, ChildGuard)>,
     created: Vec<String>,
 }
 
@@ -189,33 +191,31 @@ impl Lab {
         let log =
             std::fs::File::create(self.dir.path().join(format!("{name}.out"))).expect("daemon log");
         let err = log.try_clone().expect("daemon log");
-        let child = self
-            .command(ns, args[0])
-            .args(&args[1..])
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(err)
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {name}: {e}"));
+        let child = ChildGuard::spawn(
+            self.command(ns, args[0])
+                .args(&args[1..])
+                .stdin(Stdio::null())
+                .stdout(log)
+                .stderr(err),
+        );
         self.daemons.push((name.to_string(), child));
     }
 
     /// Waits until `ns` has UDP sockets bound on every `addr:port` given.
     pub fn wait_udp(&self, ns: &str, endpoints: &[String], what: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let out = self.exec(ns, &["ss", "-Hlun"]);
-            let text = String::from_utf8_lossy(&out.stdout);
-            if endpoints.iter().all(|e| text.contains(e.as_str())) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{what} did not bind {endpoints:?}; ss says:\n{text}\nlog: {}",
-                self.log(what)
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_until(
+            Duration::from_secs(10),
+            &format!("{what} to bind {endpoints:?}"),
+            || {
+                let out = self.exec(ns, &["ss", "-Hlun"]);
+                let text = String::from_utf8_lossy(&out.stdout).into_owned();
+                if endpoints.iter().all(|e| text.contains(e.as_str())) {
+                    Ok(())
+                } else {
+                    Err(format!("ss says:\n{text}\nlog: {}", self.log(what)))
+                }
+            },
+        );
     }
 
     /// The output of a daemon started with [`Lab::spawn`].
@@ -369,9 +369,8 @@ impl Lab {
             .iter()
             .position(|(n, _)| n == name)
             .unwrap_or_else(|| panic!("no daemon {name}"));
-        let (_, mut child) = self.daemons.remove(index);
-        let _ = child.kill();
-        let _ = child.wait();
+        // Dropping the guard kills the daemon and waits for it.
+        drop(self.daemons.remove(index));
     }
 
     /// The port forwards miniupnpd has installed in the router (`prerouting_miniupnpd`).
@@ -420,10 +419,8 @@ pub fn rules_dir() -> PathBuf {
 
 impl Drop for Lab {
     fn drop(&mut self) {
-        for (_, child) in &mut self.daemons {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        // The daemons (guards: killed and reaped) go before their namespaces.
+        self.daemons.clear();
         for ns in self.created.iter().rev() {
             let _ = Command::new("ip")
                 .args(["netns", "del", ns])

@@ -17,16 +17,7 @@ use librqbit::{
 
 /// Deterministic bytes; an MP4-looking head so the cache accepts the result as video.
 pub fn payload(size: usize, seed: u32) -> Vec<u8> {
-    let mut bytes = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
-    let mut x = seed | 1;
-    while bytes.len() < size {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        bytes.extend_from_slice(&x.to_le_bytes());
-    }
-    bytes.truncate(size);
-    bytes
+    super::fake_mp4(size, seed)
 }
 
 /// A torrent made from files on disk.
