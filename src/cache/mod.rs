@@ -65,7 +65,8 @@ impl CacheEntry {
 /// The whole cache as one JSON document (`cache ls --json`, `GET /api/cache`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CacheListing {
-    pub cache_dir: PathBuf,
+    /// `None` once [`CacheListing::without_absolute_paths`] took it out.
+    pub cache_dir: Option<PathBuf>,
     pub entries: Vec<CacheEntry>,
     pub complete: usize,
     pub partial: usize,
@@ -81,13 +82,25 @@ impl CacheListing {
     pub fn from_entries(cache: &Cache, entries: Vec<CacheEntry>) -> Self {
         let count = |label| entries.iter().filter(|e| e.state.label() == label).count();
         CacheListing {
-            cache_dir: cache.root().to_path_buf(),
+            cache_dir: Some(cache.root().to_path_buf()),
             complete: count("complete"),
             partial: count("partial"),
             invalid: count("invalid"),
             total_bytes: entries.iter().map(|e| e.size).sum(),
             entries,
         }
+    }
+}
+
+impl CacheListing {
+    /// The listing for HTTP clients, who have no business knowing this machine's folders:
+    /// no `cache_dir`, and every `path` relative to the cache folder (the same as `file`).
+    pub fn without_absolute_paths(mut self) -> Self {
+        self.cache_dir = None;
+        for entry in &mut self.entries {
+            entry.path.clone_from(&entry.file);
+        }
+        self
     }
 }
 
@@ -109,6 +122,26 @@ impl Cache {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// `text` (an error message) without the cache folder's absolute path: a path below it
+    /// becomes relative to it, the folder itself reads "the cache folder". For HTTP answers.
+    pub fn hide_root(&self, text: &str) -> String {
+        let mut roots: Vec<String> = [
+            self.canonical_root().map(Path::to_path_buf),
+            std::path::absolute(&self.root).ok(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|p| p.to_string_lossy().trim_end_matches(['/', '\\']).to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+        // The longer spelling first, so a shorter one never cuts it in half.
+        roots.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        roots.dedup();
+        roots
+            .iter()
+            .fold(text.to_owned(), |text, root| hide_one_root(&text, root))
     }
 
     /// The best complete file for `hash`: the largest valid video. `Err` carries every
@@ -227,6 +260,31 @@ impl Cache {
     }
 }
 
+/// Hand-written because `str::replace` would also cut a sibling such as `<root>-old/x`.
+/// Replaces `root` where it stands as a whole path component: followed by a separator (taken
+/// out with it) or by the end of the path (a space, quote, colon, bracket or the end).
+fn hide_one_root(text: &str, root: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(root) {
+        let after = &rest[at + root.len()..];
+        out.push_str(&rest[..at]);
+        match after.chars().next() {
+            Some('/' | '\\') => rest = &after[1..],
+            None | Some(' ' | '"' | '\'' | ':' | ')' | ']' | ',' | ';' | '\n') => {
+                out.push_str("the cache folder");
+                rest = after;
+            }
+            Some(_) => {
+                out.push_str(root);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// peerstream's own bookkeeping files (markers, torrent metadata, session state) start with a dot.
 fn is_internal(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
@@ -330,6 +388,34 @@ mod tests {
                 reason: InvalidReason::OutsideCache
             }
         );
+    }
+
+    #[test]
+    fn messages_and_listings_for_http_carry_no_absolute_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let root = dir.path().canonicalize().unwrap();
+        let root = root.display();
+        let given = dir.path().display();
+        assert_eq!(
+            cache.hide_root(&format!("reading {root}/{HASH}/x.mkv: denied")),
+            format!("reading {HASH}/x.mkv: denied")
+        );
+        assert_eq!(
+            cache.hide_root(&format!("creating {given}: denied; {given}/a and {root}/b")),
+            "creating the cache folder: denied; a and b"
+        );
+        // Another folder whose name starts like the cache's is left alone.
+        let sibling = format!("{root}-old/x.mkv");
+        assert_eq!(cache.hide_root(&sibling), sibling);
+
+        mp4(&dir.path().join(HASH).join("a.mp4"), 2 << 20);
+        let listing = CacheListing::of(&cache).without_absolute_paths();
+        let json = serde_json::to_string(&listing).unwrap();
+        assert!(!json.contains(&root.to_string()), "{json}");
+        assert!(!json.contains(&given.to_string()), "{json}");
+        assert_eq!(listing.entries[0].path, Path::new(HASH).join("a.mp4"));
+        assert_eq!(listing.cache_dir, None);
     }
 
     #[test]
