@@ -110,7 +110,8 @@ Exit codes:
   7    the network needed is unreachable
   8    `nat detect`: no STUN server could be reached
   9    `nat detect`: UDP is blocked
-  130  interrupted by Ctrl-C (a download stays resumable)";
+  130  interrupted by Ctrl-C (a download stays resumable)
+  143  stopped by SIGTERM, handled like Ctrl-C (`serve` exits 0 on either)";
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {

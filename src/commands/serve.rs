@@ -7,6 +7,7 @@ use std::time::Duration;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::Context;
+use super::signal::stop_signal;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
 use crate::config::p2p_options;
@@ -45,19 +46,22 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     };
 
     let pipeline = state.pipeline.clone();
-    let server = http::bind(state, bind, shutdown_signal())
-        .await
-        .map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-                format!(
-                    "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
-                    bind.port()
-                )
-            } else {
-                "check the address given to --bind".to_owned()
-            };
-            CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
-        })?;
+    // Ctrl-C and SIGTERM both stop a server cleanly, with exit code 0.
+    let server = http::bind(state, bind, async {
+        stop_signal().await;
+    })
+    .await
+    .map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
+                bind.port()
+            )
+        } else {
+            "check the address given to --bind".to_owned()
+        };
+        CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
+    })?;
 
     let base = format!("http://{}", server.local_addr);
     {
@@ -91,7 +95,7 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     let mut serving = tokio::spawn(server.serving);
     tokio::select! {
         _ = &mut serving => {}
-        () = async { shutdown_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+        () = async { stop_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
             serving.abort();
         }
     }
@@ -100,30 +104,6 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     }
     ctx.note("stopped");
     Ok(())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }
 
 fn generate_token() -> Result<String> {
