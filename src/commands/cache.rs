@@ -1,12 +1,14 @@
 //! `cache ls` and `cache verify`.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use color_eyre::eyre::Result;
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
+use super::signal::StopSignals;
 use super::{Context, print_json};
 use crate::cache::validate::write_partial_marker;
 use crate::cache::{Cache, CacheEntry, CacheListing, FileState, InvalidReason};
@@ -183,33 +185,47 @@ async fn repair(
     let engine = Engine::start(options, cache.root())
         .await
         .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
-    for verified in &broken {
-        let Some(check) = &verified.piece_check else {
-            continue;
-        };
-        let entry = &verified.entry;
-        let folder = engine.torrent_folder(&entry.info_hash);
-        if let Ok(relative) = entry.path.strip_prefix(&folder) {
-            // Never served while it is being mended.
-            write_partial_marker(&folder, &[relative.to_path_buf()])?;
+    let mut signals = StopSignals::install();
+    let mending = async {
+        for verified in &broken {
+            mend(ctx, &engine, verified).await?;
         }
-        ctx.note(format!(
-            "repairing {} ({} corrupt piece(s))",
-            entry.file.display(),
-            check.corrupt.len()
-        ));
-        let target = Target::InfoHash(entry.info_hash);
-        let torrent = engine
-            .open(&target, &FileChoice::Index(check.file_index), false)
-            .await
-            .map_err(|e| CliError::new(ExitCode::NoPeers, e.to_string()))?;
-        torrent
-            .wait_complete()
-            .await
-            .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
-    }
+        Ok::<(), color_eyre::Report>(())
+    };
+    let outcome = tokio::select! {
+        done = mending => done,
+        stop = signals.recv() => Err(stop.error("run it again to finish the repair").into()),
+    };
     engine.stop().await;
-    Ok(broken.len())
+    outcome.map(|()| broken.len())
+}
+
+/// Marks one file partial and waits until the swarm has replaced its corrupt pieces.
+async fn mend(ctx: &Context, engine: &Arc<Engine>, verified: &VerifiedEntry) -> Result<()> {
+    let Some(check) = &verified.piece_check else {
+        return Ok(());
+    };
+    let entry = &verified.entry;
+    let folder = engine.torrent_folder(&entry.info_hash);
+    if let Ok(relative) = entry.path.strip_prefix(&folder) {
+        // Never served while it is being mended.
+        write_partial_marker(&folder, &[relative.to_path_buf()])?;
+    }
+    ctx.note(format!(
+        "repairing {} ({} corrupt piece(s))",
+        entry.file.display(),
+        check.corrupt.len()
+    ));
+    let target = Target::InfoHash(entry.info_hash);
+    let torrent = engine
+        .open(&target, &FileChoice::Index(check.file_index), false)
+        .await
+        .map_err(|e| CliError::new(ExitCode::NoPeers, e.to_string()))?;
+    torrent
+        .wait_complete()
+        .await
+        .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+    Ok(())
 }
 
 fn state_text(state: &FileState) -> String {
