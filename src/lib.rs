@@ -14,3 +14,6 @@ pub mod nat;
 pub mod p2p;
 pub mod pipeline;
 pub mod target;
+
+#[cfg(test)]
+mod proptest_support;

@@ -307,6 +307,9 @@ fn find_hash_in(path_lower: &str) -> Option<InfoHash> {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
