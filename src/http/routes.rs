@@ -67,9 +67,13 @@ pub fn all(
         .and(with_state.clone())
         .map(|state: Arc<AppState>| {
             let engine = state.pipeline.running_engine().map(|e| {
+                let mut coordinator = e.coordination().clone();
+                for note in &mut coordinator.notes {
+                    *note = state.pipeline.cache().hide_root(note);
+                }
                 serde_json::json!({
                     "listen_addr": e.listen_addr(),
-                    "coordinator": e.coordination(),
+                    "coordinator": coordinator,
                     "torrents": e.statuses().len(),
                 })
             });
