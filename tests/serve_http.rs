@@ -517,3 +517,31 @@ fn a_file_marked_partial_after_being_served_is_not_served_again() {
         StatusCode::PARTIAL_CONTENT
     );
 }
+
+#[test]
+fn serve_stops_with_exit_0_on_sigterm_and_on_ctrl_c() {
+    use std::io::BufRead;
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = peerstream(dir.path())
+            .args(["serve", "--bind", "127.0.0.1:0", "--no-p2p"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("listen URL");
+        assert!(first.starts_with("http://127.0.0.1:"), "{first:?}");
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: kill(2) on the child this test started and has not reaped yet.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let started = std::time::Instant::now();
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "signal {signal}: {stderr}");
+        assert!(stderr.contains("stopped"), "signal {signal}: {stderr}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+}

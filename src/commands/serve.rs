@@ -7,7 +7,7 @@ use std::time::Duration;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::Context;
-use super::signal::stop_signal;
+use super::signal::shutdown_signal;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
 use crate::config::p2p_options;
@@ -46,22 +46,20 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     };
 
     let pipeline = state.pipeline.clone();
-    // Ctrl-C and SIGTERM both stop a server cleanly, with exit code 0.
-    let server = http::bind(state, bind, async {
-        stop_signal().await;
-    })
-    .await
-    .map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!(
-                "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
-                bind.port()
-            )
-        } else {
-            "check the address given to --bind".to_owned()
-        };
-        CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
-    })?;
+    let grace_signal = shutdown_signal();
+    let server = http::bind(state, bind, shutdown_signal())
+        .await
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                format!(
+                    "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
+                    bind.port()
+                )
+            } else {
+                "check the address given to --bind".to_owned()
+            };
+            CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
+        })?;
 
     let base = format!("http://{}", server.local_addr);
     {
@@ -95,7 +93,7 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
     let mut serving = tokio::spawn(server.serving);
     tokio::select! {
         _ = &mut serving => {}
-        () = async { stop_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+        () = async { grace_signal.await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
             serving.abort();
         }
     }
