@@ -124,17 +124,19 @@ impl Cache {
         &self.root
     }
 
-    /// `text` (an error message) without the cache folder's absolute path: a path below it
-    /// becomes relative to it, the folder itself reads "the cache folder". For HTTP answers.
+    /// `text` (an error message) without the cache folder's path, absolute or as configured: a
+    /// path below it becomes relative to it, the folder itself reads "the cache folder". For
+    /// HTTP answers, which must not tell clients about this machine's folders.
     pub fn hide_root(&self, text: &str) -> String {
         let mut roots: Vec<String> = [
             self.canonical_root().map(Path::to_path_buf),
             std::path::absolute(&self.root).ok(),
+            Some(self.root.clone()),
         ]
         .into_iter()
         .flatten()
         .map(|p| p.to_string_lossy().trim_end_matches(['/', '\\']).to_owned())
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && p != ".")
         .collect();
         // The longer spelling first, so a shorter one never cuts it in half.
         roots.sort_by_key(|r| std::cmp::Reverse(r.len()));
@@ -260,15 +262,25 @@ impl Cache {
     }
 }
 
-/// Hand-written because `str::replace` would also cut a sibling such as `<root>-old/x`.
-/// Replaces `root` where it stands as a whole path component: followed by a separator (taken
-/// out with it) or by the end of the path (a space, quote, colon, bracket or the end).
+/// Hand-written because `str::replace` would also cut `<root>-old/x` or `/srv/<root>/x`.
+/// Replaces `root` where it stands as a whole path: not inside a longer name or path before it,
+/// and followed by a separator (taken out with it) or by the end of the path (a space, quote,
+/// colon, bracket or the end).
 fn hide_one_root(text: &str, root: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(root) {
         let after = &rest[at + root.len()..];
         out.push_str(&rest[..at]);
+        let inside_a_path = out
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || "/\\._-~".contains(c));
+        if inside_a_path {
+            out.push_str(root);
+            rest = after;
+            continue;
+        }
         match after.chars().next() {
             Some('/' | '\\') => rest = &after[1..],
             None | Some(' ' | '"' | '\'' | ':' | ')' | ']' | ',' | ';' | '\n') => {
@@ -411,6 +423,17 @@ mod tests {
         // Another folder whose name starts like the cache's is left alone.
         let sibling = format!("{root}-old/x.mkv");
         assert_eq!(cache.hide_root(&sibling), sibling);
+        // A cache folder given as a relative path: hidden too, but not inside another path.
+        let relative = Cache::new("./temp");
+        assert_eq!(
+            relative.hide_root(&format!("reading ./temp/{HASH}/x.mkv: denied")),
+            format!("reading {HASH}/x.mkv: denied")
+        );
+        let bare = Cache::new("temp");
+        assert_eq!(
+            bare.hide_root("opening \"temp/a\" and /var/temp/b"),
+            "opening \"a\" and /var/temp/b"
+        );
 
         mp4(&dir.path().join(HASH).join("a.mp4"), 2 << 20);
         let listing = CacheListing::of(&cache).without_absolute_paths();
