@@ -190,3 +190,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(2_000))]
+
+    #[test]
+    fn proptest_messages_lose_the_cache_folder_and_keep_the_rest(
+        before in text(0..30),
+        relative in prop::collection::vec(text_of("abcXYZ019 ._é日-", 1..10), 1..4),
+        after in text(0..30),
+    ) {
+        // Any existing folder will do; the system's temporary folder costs nothing to make.
+        let folder = std::env::temp_dir().canonicalize().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let cache = Cache::new(&folder);
+        let root = folder.display().to_string();
+        prop_assume!(!before.contains(&root) && !after.contains(&root));
+        let relative = relative.join("/");
+        let message = format!("{before} {root}/{relative}: {after}");
+        prop_assert_eq!(cache.hide_root(&message), format!("{before} {relative}: {after}"));
+        let whole = format!("{before} {root} {after}");
+        prop_assert_eq!(cache.hide_root(&whole), format!("{before} the cache folder {after}"));
+    }
+}
