@@ -183,7 +183,7 @@ fn sigterm_stops_play_and_its_player_with_exit_143() {
         "echo $$ > \"$(dirname \"$0\")/player.pid.tmp\"\nmv \"$(dirname \"$0\")/player.pid.tmp\" \"$(dirname \"$0\")/player.pid\"\nexec sleep 60\n",
     )
     .expect("player script");
-    let mut child = peerstream(&dir.path().join("cache"))
+    let child = peerstream(&dir.path().join("cache"))
         .args(["play", MOCK_HASH, "--player"])
         .arg(format!("sh {}", script.display()))
         .stderr(std::process::Stdio::piped())
