@@ -28,6 +28,8 @@ pub enum ExitCode {
     DiskFull = 10,
     /// Stopped by Ctrl-C (128 + SIGINT); a download stays resumable.
     Interrupted = 130,
+    /// Stopped by SIGTERM (128 + SIGTERM); handled like Ctrl-C, a download stays resumable.
+    Terminated = 143,
 }
 
 impl ExitCode {

@@ -15,3 +15,6 @@ pub mod nat;
 pub mod p2p;
 pub mod pipeline;
 pub mod target;
+
+#[cfg(test)]
+mod proptest_support;

@@ -151,7 +151,11 @@ impl Target {
     /// magnets are checked for syntax only.
     pub fn parse(input: &str) -> Result<Self, TargetError> {
         let trimmed = input.trim();
-        if trimmed.len() >= 7 && trimmed[..7].eq_ignore_ascii_case("magnet:") {
+        // `get`, not indexing: byte 7 may fall inside a multi-byte character.
+        if trimmed
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("magnet:"))
+        {
             return Magnet::parse(trimmed).map(Target::Magnet);
         }
         if let Ok(hash) = trimmed.parse::<InfoHash>() {
@@ -183,6 +187,9 @@ impl Target {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests;
 
 #[cfg(test)]
 mod tests {
@@ -263,6 +270,17 @@ mod tests {
             Target::parse("magnet:?xt=urn:btih:1234"),
             Err(TargetError::InvalidHash { .. })
         ));
+    }
+
+    #[test]
+    fn text_with_multibyte_characters_near_the_start_is_an_error_not_a_panic() {
+        // Found by proptest_any_text_is_a_target_or_an_error: byte 7 inside a character.
+        for text in ["  \u{11d50}a\u{2e9b}", "magnet\u{e9}:?xt", "magn\u{1f600}"] {
+            assert!(matches!(
+                Target::parse(text),
+                Err(TargetError::Unrecognised { .. })
+            ));
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! A file belongs to an info-hash when its path below the cache folder contains that hash
 //! (40-hex or 32-base32, any case), e.g. `temp/<hash>/Movie.mp4` or `temp/Movie-<HASH>.mkv`.
 
+mod display;
 pub mod files;
 pub mod integrity;
 pub mod validate;
@@ -69,7 +70,8 @@ impl CacheEntry {
 /// The whole cache as one JSON document (`cache ls --json`, `GET /api/cache`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CacheListing {
-    pub cache_dir: PathBuf,
+    /// `None` once [`CacheListing::without_absolute_paths`] took it out.
+    pub cache_dir: Option<PathBuf>,
     pub entries: Vec<CacheEntry>,
     pub complete: usize,
     pub partial: usize,
@@ -86,7 +88,7 @@ impl CacheListing {
     pub fn from_entries(cache: &Cache, entries: Vec<CacheEntry>) -> Self {
         let count = |label| entries.iter().filter(|e| e.state.label() == label).count();
         CacheListing {
-            cache_dir: cache.root().to_path_buf(),
+            cache_dir: Some(cache.root().to_path_buf()),
             complete: count("complete"),
             partial: count("partial"),
             damaged: count("damaged"),
@@ -295,6 +297,9 @@ fn find_hash_in(path_lower: &str) -> Option<InfoHash> {
     }
     None
 }
+
+#[cfg(test)]
+mod proptests;
 
 #[cfg(test)]
 mod tests {

@@ -114,7 +114,8 @@ Exit codes:
   8    `nat detect`: no STUN server could be reached
   9    `nat detect`: UDP is blocked
   10   not enough disk space for the download, or a disk error (a download stays resumable)
-  130  interrupted by Ctrl-C (a download stays resumable)";
+  130  interrupted by Ctrl-C (a download stays resumable)
+  143  stopped by SIGTERM, handled like Ctrl-C (`serve` exits 0 on either)";
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {

@@ -1,12 +1,14 @@
 //! `cache ls` and `cache verify`.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use color_eyre::eyre::Result;
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
+use super::signal::StopSignals;
 use super::{Context, print_json};
 use crate::cache::integrity::update_record;
 use crate::cache::validate::write_partial_marker;
@@ -246,44 +248,59 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
     let engine = Engine::start(options, cache.root())
         .await
         .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
-    for verified in &broken {
-        let Some(check) = &verified.piece_check else {
-            continue;
-        };
-        let entry = &verified.entry;
-        let folder = engine.torrent_folder(&entry.info_hash);
-        if let Ok(relative) = entry.path.strip_prefix(&folder) {
-            // Never served while it is being mended.
-            let folder = folder.clone();
-            let relative = vec![relative.to_path_buf()];
-            tokio::task::spawn_blocking(move || write_partial_marker(&folder, &relative)).await??;
+    let mut signals = StopSignals::install();
+    let mending = async {
+        for verified in &broken {
+            mend(ctx, &engine, verified).await?;
         }
-        ctx.note(format!(
-            "repairing {} ({} corrupt, {} missing piece(s){})",
-            entry.file.display(),
-            check.corrupt.len(),
-            check.missing.len(),
-            if check.expected_len == check.actual_len {
-                String::new()
-            } else {
-                format!(
-                    ", {} bytes where the torrent has {}",
-                    check.actual_len, check.expected_len
-                )
-            }
-        ));
-        let target = Target::InfoHash(entry.info_hash);
-        let torrent = engine
-            .open(&target, &FileChoice::Index(check.file_index), false)
-            .await
-            .map_err(super::fetch::p2p_error)?;
-        torrent
-            .wait_complete()
-            .await
-            .map_err(super::fetch::p2p_error)?;
-    }
+        Ok::<(), color_eyre::Report>(())
+    };
+    let outcome = tokio::select! {
+        done = mending => done,
+        stop = signals.recv() => Err(stop.error("run it again to finish the repair").into()),
+    };
     engine.stop().await;
-    Ok(broken.len())
+    outcome.map(|()| broken.len())
+}
+
+/// Marks one file partial and waits until the swarm has replaced its corrupt and missing
+/// pieces.
+async fn mend(ctx: &Context, engine: &Arc<Engine>, verified: &VerifiedEntry) -> Result<()> {
+    let Some(check) = &verified.piece_check else {
+        return Ok(());
+    };
+    let entry = &verified.entry;
+    let folder = engine.torrent_folder(&entry.info_hash);
+    if let Ok(relative) = entry.path.strip_prefix(&folder) {
+        // Never served while it is being mended.
+        let folder = folder.clone();
+        let relative = vec![relative.to_path_buf()];
+        tokio::task::spawn_blocking(move || write_partial_marker(&folder, &relative)).await??;
+    }
+    ctx.note(format!(
+        "repairing {} ({} corrupt, {} missing piece(s){})",
+        entry.file.display(),
+        check.corrupt.len(),
+        check.missing.len(),
+        if check.expected_len == check.actual_len {
+            String::new()
+        } else {
+            format!(
+                ", {} bytes where the torrent has {}",
+                check.actual_len, check.expected_len
+            )
+        }
+    ));
+    let target = Target::InfoHash(entry.info_hash);
+    let torrent = engine
+        .open(&target, &FileChoice::Index(check.file_index), false)
+        .await
+        .map_err(super::fetch::p2p_error)?;
+    torrent
+        .wait_complete()
+        .await
+        .map_err(super::fetch::p2p_error)?;
+    Ok(())
 }
 
 fn state_text(state: &FileState) -> String {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tokio::io::AsyncWriteExt;
 
 use super::Context;
+use super::signal::{Stop, StopSignals};
 use crate::cache::Cache;
 use crate::cli::FetchArgs;
 use crate::exit::{CliError, ExitCode};
@@ -83,6 +84,8 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
         .await;
     }
 
+    // Listening from here on: a signal between two steps is seen by the next one.
+    let mut signals = StopSignals::install();
     let options = ctx.settings.p2p_options();
     let stall_timeout = options.stall_timeout;
     let pipeline = Pipeline::new(cache.clone(), Some(options));
@@ -96,7 +99,7 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
     }
     let opened = tokio::select! {
         opened = engine.open(&target, &choice, args.all) => opened.map_err(p2p_error),
-        _ = tokio::signal::ctrl_c() => Err(interrupted(&engine).await),
+        stop = signals.recv() => Err(stopped(&engine, stop).await),
     };
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
@@ -109,7 +112,7 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
     let selected = torrent.selected();
     let outcome = tokio::select! {
         done = download(ctx, args, &torrent, &selected, primary, stall_timeout) => done,
-        _ = tokio::signal::ctrl_c() => Err(interrupted(&engine).await),
+        stop = signals.recv() => Err(stopped(&engine, stop).await),
     };
     if let Err(e) = torrent.update_partial_marker().await {
         tracing::warn!("updating the cache marker: {e}");
@@ -374,14 +377,10 @@ pub(crate) fn p2p_error(e: P2pError) -> color_eyre::Report {
     CliError::new(code, e.to_string()).with_hint(hint).into()
 }
 
-/// Ctrl-C: stop the engine so everything on disk stays resumable.
-async fn interrupted(engine: &Engine) -> color_eyre::Report {
+/// Ctrl-C or SIGTERM: stop the engine so everything on disk stays resumable.
+async fn stopped(engine: &Engine, stop: Stop) -> color_eyre::Report {
     engine.stop().await;
-    CliError::new(
-        ExitCode::Interrupted,
-        "interrupted; run the same command again to resume",
-    )
-    .into()
+    stop.error("run the same command again to resume").into()
 }
 
 /// Writes the embedded video as `<cache>/peerstream-mock-<hash>.mp4`, atomically. Blocking.

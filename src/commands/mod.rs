@@ -8,6 +8,7 @@ mod generate;
 mod nat;
 mod play;
 mod serve;
+mod signal;
 
 use std::io::Write;
 

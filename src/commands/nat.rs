@@ -263,7 +263,8 @@ pub async fn map(ctx: &Context, opts: &MapOptions, hold: bool, json: bool) -> Re
             print_mappings(&records)?;
         }
         ctx.note("Holding the mapping and renewing its lease; Ctrl-C removes it.");
-        wait_for_stop().await?;
+        // Ctrl-C or SIGTERM: either one removes the mapping and exits 0.
+        super::signal::stop_signal().await;
         let errors = lease.release().await;
         for e in &errors {
             ctx.note(format!("warning: {e}"));
@@ -294,24 +295,6 @@ pub async fn map(ctx: &Context, opts: &MapOptions, hold: bool, json: bool) -> Re
         ));
     }
     Ok(())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn wait_for_stop() -> Result<()> {
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .wrap_err("installing the SIGTERM handler")?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.wrap_err("waiting for Ctrl-C")?,
-            _ = term.recv() => {}
-        }
-        Ok(())
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.wrap_err("waiting for Ctrl-C")
-    }
 }
 
 fn print_mappings(records: &[MappingRecord]) -> Result<()> {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use color_eyre::eyre::Result;
 
 use super::Context;
+use super::signal::StopSignals;
 use crate::cache::Cache;
 use crate::cli::PlayArgs;
 use crate::exit::{CliError, ExitCode};
@@ -20,6 +21,7 @@ const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt", "ass", "ssa"];
 pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
     let target =
         Target::parse(&args.target).map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
+    let mut signals = StopSignals::install();
     let cache_dir = &ctx.settings.cache_dir;
     tokio::fs::create_dir_all(cache_dir).await?;
     let options = ctx.settings.p2p_options();
@@ -32,19 +34,25 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         .as_deref()
         .map(|f| f.parse().unwrap_or_default())
         .unwrap_or_default();
-    let first = pipeline
-        .resolve(&Request {
-            target: target.clone(),
-            file: None,
-        })
-        .await
-        .map_err(|e| {
+    let request = Request {
+        target: target.clone(),
+        file: None,
+    };
+    let first = tokio::select! {
+        first = pipeline.resolve(&request) => first.map_err(|e| {
             let code = match &e {
                 crate::pipeline::ResolveError::P2p(p2p) if p2p.is_disk() => ExitCode::DiskFull,
                 _ => ExitCode::NoPeers,
             };
             CliError::new(code, e.to_string())
-        })?;
+        })?,
+        stop = signals.recv() => {
+            if let Some(engine) = pipeline.running_engine() {
+                engine.stop().await;
+            }
+            return Err(stop.error("run the same command again to resume").into());
+        }
+    };
     let info_hash = first.info_hash();
     let listing = pipeline
         .files(info_hash)
@@ -98,10 +106,10 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
             .with_hint("install it, or pick another with --player mpv|vlc|iina|'COMMAND {url}'")
         })?;
     let status = tokio::select! {
-        status = child.wait() => Some(status?),
-        _ = tokio::signal::ctrl_c() => {
+        status = child.wait() => Ok(status?),
+        stop = signals.recv() => {
             let _ = child.kill().await;
-            None
+            Err(stop)
         }
     };
     let _ = stop.send(());
@@ -110,11 +118,9 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         engine.stop().await;
     }
     match status {
-        Some(s) if s.success() => Ok(()),
-        Some(s) => {
-            Err(CliError::new(ExitCode::Error, format!("the player exited with {s}")).into())
-        }
-        None => Err(CliError::new(ExitCode::Interrupted, "interrupted").into()),
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(CliError::new(ExitCode::Error, format!("the player exited with {s}")).into()),
+        Err(stop) => Err(stop.error("").into()),
     }
 }
 

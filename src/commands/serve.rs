@@ -6,6 +6,7 @@ use std::time::Duration;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::Context;
+use super::signal::shutdown_signal;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
 use crate::exit::{CliError, ExitCode};
@@ -38,6 +39,7 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     };
 
     let pipeline = state.pipeline.clone();
+    let grace_signal = shutdown_signal();
     let server = http::bind(state, bind, shutdown_signal())
         .await
         .map_err(|e| {
@@ -84,7 +86,7 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     let mut serving = tokio::spawn(server.serving);
     tokio::select! {
         _ = &mut serving => {}
-        () = async { shutdown_signal().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+        () = async { grace_signal.await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
             serving.abort();
         }
     }
@@ -93,30 +95,6 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     }
     ctx.note("stopped");
     Ok(())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }
 
 fn generate_token() -> Result<String> {

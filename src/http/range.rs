@@ -390,3 +390,6 @@ mod tests {
         assert_eq!(range.content_range(10), "bytes 5-9/10");
     }
 }
+
+#[cfg(test)]
+mod proptests;

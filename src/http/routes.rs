@@ -44,11 +44,16 @@ pub fn all(
         .and(warp::get())
         .and(with_state.clone())
         .map(|state: Arc<AppState>| {
-            let statuses = state
+            let mut statuses = state
                 .pipeline
                 .running_engine()
                 .map(|e| e.statuses())
                 .unwrap_or_default();
+            for status in &mut statuses {
+                if let Some(error) = &mut status.error {
+                    *error = state.pipeline.cache().hide_root(error);
+                }
+            }
             warp::reply::json(&serde_json::json!({ "torrents": statuses })).into_response()
         });
 
@@ -62,9 +67,13 @@ pub fn all(
         .and(with_state.clone())
         .map(|state: Arc<AppState>| {
             let engine = state.pipeline.running_engine().map(|e| {
+                let mut coordinator = e.coordination().clone();
+                for note in &mut coordinator.notes {
+                    *note = state.pipeline.cache().hide_root(note);
+                }
                 serde_json::json!({
                     "listen_addr": e.listen_addr(),
-                    "coordinator": e.coordination(),
+                    "coordinator": coordinator,
                     "torrents": e.statuses().len(),
                 })
             });
@@ -128,9 +137,9 @@ fn authorised(state: Arc<AppState>) -> impl Filter<Extract = (), Error = Rejecti
                     };
                     let given = bearer
                         .as_deref()
-                        .and_then(|b| b.strip_prefix("Bearer "))
+                        .and_then(bearer_token)
                         .or(query.get("token").map(String::as_str));
-                    if given == Some(expected) {
+                    if given.is_some_and(|given| token_matches(given, expected)) {
                         Ok(())
                     } else {
                         Err(warp::reject::custom(Unauthorised))
@@ -139,6 +148,22 @@ fn authorised(state: Arc<AppState>) -> impl Filter<Extract = (), Error = Rejecti
             },
         )
         .untuple_one()
+}
+
+/// The credentials of an `Authorization: Bearer <token>` header. The scheme is matched
+/// case-insensitively and any run of spaces may follow it (RFC 9110 section 11.1, 11.4).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, rest) = header.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim_start_matches(' '))
+}
+
+/// Compares in constant time, so the answer's timing says nothing about how much of a guess
+/// was right. Different lengths fail at once: the length is not the secret.
+fn token_matches(given: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 async fn stream_handler(
@@ -175,7 +200,7 @@ async fn stream_handler(
     };
     let source = match state.pipeline.resolve(&request).await {
         Ok(source) => source,
-        Err(e) => return resolve_error(e).into_response(),
+        Err(e) => return resolve_error(e, &state).into_response(),
     };
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
     serve_source(&source, &method, &headers).await
@@ -190,7 +215,7 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Response
     };
     let listing = match state.pipeline.files(info_hash).await {
         Ok(listing) => listing,
-        Err(e) => return resolve_error(e).into_response(),
+        Err(e) => return resolve_error(e, state).into_response(),
     };
     let host = headers
         .get(warp::http::header::HOST)
@@ -241,7 +266,9 @@ fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
     })
 }
 
-fn resolve_error(e: ResolveError) -> ApiError {
+/// The one error -> HTTP status match for the pipeline. The message keeps paths relative to the
+/// cache folder: clients learn nothing about this machine's folders.
+fn resolve_error(e: ResolveError, state: &AppState) -> ApiError {
     if let ResolveError::NotFound { rejected, .. } = &e
         && let Some((entry, reason)) = rejected.iter().find_map(|entry| match &entry.state {
             crate::cache::FileState::Damaged { reason } => Some((entry, reason)),
@@ -249,15 +276,13 @@ fn resolve_error(e: ResolveError) -> ApiError {
         })
     {
         // Say why the file on disk is not served, and what would mend it.
-        return ApiError::new(
-            StatusCode::NOT_FOUND,
-            "damaged",
-            format!(
-                "{e}; the cached {} is damaged ({reason}): with P2P on it is repaired from \
-                 the swarm, or run `peerstream cache verify --repair`",
-                entry.file.display()
-            ),
+        let message = format!(
+            "{e}; the cached {} is damaged ({reason}): with P2P on it is repaired from the \
+             swarm, or run `peerstream cache verify --repair`",
+            entry.file.display()
         );
+        let message = state.pipeline.cache().hide_root(&message);
+        return ApiError::new(StatusCode::NOT_FOUND, "damaged", message);
     }
     let message = e.to_string();
     let (status, code) = match &e {
@@ -279,13 +304,13 @@ fn resolve_error(e: ResolveError) -> ApiError {
             (StatusCode::BAD_GATEWAY, "p2p_error")
         }
     };
-    ApiError::new(status, code, message)
+    ApiError::new(status, code, state.pipeline.cache().hide_root(&message))
 }
 
 async fn cache_handler(state: Arc<AppState>) -> Response {
     let cache = state.pipeline.cache().clone();
     match tokio::task::spawn_blocking(move || CacheListing::of(&cache)).await {
-        Ok(listing) => warp::reply::json(&listing).into_response(),
+        Ok(listing) => warp::reply::json(&listing.without_absolute_paths()).into_response(),
         Err(e) => {
             tracing::error!("cache listing task failed: {e}");
             ApiError::new(
@@ -322,4 +347,29 @@ async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> 
         )
     };
     Ok(error.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_spaces_may_follow_it() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER    abc"), Some("abc"));
+        assert_eq!(bearer_token("  Bearer abc  "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
+        assert_eq!(bearer_token("Bearer"), None);
+    }
+
+    #[test]
+    fn tokens_match_only_when_equal() {
+        assert!(token_matches("s3cret", "s3cret"));
+        assert!(!token_matches("s3cre", "s3cret"));
+        assert!(!token_matches("s3cret!", "s3cret"));
+        assert!(!token_matches("S3CRET", "s3cret"));
+        assert!(!token_matches("", "s3cret"));
+    }
 }

@@ -371,6 +371,9 @@ pub fn public_address(
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

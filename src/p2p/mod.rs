@@ -625,3 +625,6 @@ pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, P2pError> {
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod proptests;

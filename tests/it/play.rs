@@ -166,3 +166,52 @@ fn season_playlist_and_subtitles_from_the_swarm() {
         second
     );
 }
+
+#[test]
+fn sigterm_stops_play_and_its_player_with_exit_143() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("player.sh");
+    // A player that says it started (its pid), then plays "forever".
+    std::fs::write(
+        &script,
+        "echo $$ > \"$(dirname \"$0\")/player.pid.tmp\"\nmv \"$(dirname \"$0\")/player.pid.tmp\" \"$(dirname \"$0\")/player.pid\"\nexec sleep 60\n",
+    )
+    .expect("player script");
+    let child = peerstream(&dir.path().join("cache"))
+        .args(["play", MOCK_HASH, "--player"])
+        .arg(format!("sh {}", script.display()))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run play");
+    let pid_file = dir.path().join("player.pid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !pid_file.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the player never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let player: i32 = std::fs::read_to_string(&pid_file)
+        .expect("pid")
+        .trim()
+        .parse()
+        .expect("pid number");
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: kill(2) on the child this test started and has not reaped yet.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let started = std::time::Instant::now();
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("terminated"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // The player went with it (kill(pid, 0) fails once the process is gone and reaped).
+    let gone = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // SAFETY: signal 0 only checks that the process exists.
+        let alive = unsafe { libc::kill(player, 0) } == 0;
+        !alive
+    });
+    assert!(gone, "the player {player} outlived play");
+}

@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
 
 const SIZE: usize = 3 * 1024 * 1024 + 123;
+const MIB_2: usize = 2 * 1024 * 1024;
 
 fn client() -> Client {
     Client::builder().build().expect("http client")
@@ -362,6 +363,48 @@ fn health_and_cache_listing() {
     assert_eq!(entries[0]["info_hash"], HASH);
     assert_eq!(entries[0]["state"], "complete");
     assert_eq!(entries[0]["size"], SIZE as u64);
+    // Paths are relative to the cache folder: HTTP clients learn nothing of the server's disk.
+    assert_eq!(entries[0]["path"], format!("{HASH}/Some Movie.mp4"));
+    assert_eq!(entries[0]["file"], format!("{HASH}/Some Movie.mp4"));
+    assert_eq!(listing["cache_dir"], serde_json::Value::Null);
+    assert_no_cache_path(&listing.to_string(), _dir.path());
+}
+
+/// `text` names neither the cache folder as given nor its resolved absolute path.
+fn assert_no_cache_path(text: &str, cache: &std::path::Path) {
+    let resolved = cache.canonicalize().expect("canonical cache path");
+    for path in [cache, resolved.as_path()] {
+        let path = path.display().to_string();
+        assert!(!text.contains(&path), "{path} leaked: {text}");
+    }
+}
+
+#[test]
+fn a_p2p_error_about_a_cache_file_names_it_relative_to_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = tempfile::tempdir().expect("tempdir");
+    let file = content.path().join("broken.mp4");
+    std::fs::write(&file, video_bytes(MIB_2)).expect("payload");
+    let torrent = crate::support::swarm::make_torrent(&file, 256 * 1024, &[]);
+    // Stored metadata lets the engine skip the swarm; a folder where the partial marker must
+    // be written makes it fail with an error that names a path inside the cache.
+    let folder = dir.path().join(&torrent.info_hash);
+    std::fs::create_dir_all(folder.join(".peerstream-partial")).expect("marker folder");
+    torrent.write_to(&folder.join(".peerstream.torrent"));
+
+    let server = Server::start(dir.path(), &["--port", "0"]);
+    let response = get(&server.stream_url(&torrent.info_hash), &[]);
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let body = response.text().expect("body");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["code"], "p2p_error", "{body}");
+    assert!(
+        json["error"]
+            .as_str()
+            .is_some_and(|e| e.contains(&torrent.info_hash)),
+        "the error no longer names the folder: {body}"
+    );
+    assert_no_cache_path(&body, dir.path());
 }
 
 #[test]
@@ -376,9 +419,31 @@ fn token_is_enforced_when_set() {
         get(&format!("{url}?token=s3cret"), &[]).status(),
         StatusCode::OK
     );
+    // RFC 9110 section 11.1: the scheme is case-insensitive; spaces may follow it.
+    for header in ["Bearer s3cret", "bearer s3cret", "BEARER   s3cret"] {
+        assert_eq!(
+            get(&url, &[("authorization", header)]).status(),
+            StatusCode::OK,
+            "{header}"
+        );
+    }
+    for wrong in [
+        "Bearer s3cre",
+        "Bearer s3cret2",
+        "Basic s3cret",
+        "Bearers3cret",
+        "s3cret",
+    ] {
+        assert_eq!(
+            get(&url, &[("authorization", wrong)]).status(),
+            StatusCode::UNAUTHORIZED,
+            "{wrong}"
+        );
+    }
     assert_eq!(
-        get(&url, &[("authorization", "Bearer s3cret")]).status(),
-        StatusCode::OK
+        get(&format!("{url}?token=S3CRET"), &[]).status(),
+        StatusCode::UNAUTHORIZED,
+        "the token itself is case-sensitive"
     );
 }
 
@@ -448,4 +513,32 @@ fn a_file_marked_partial_after_being_served_is_not_served_again() {
         get(&url, &[("range", "bytes=0-9")]).status(),
         StatusCode::PARTIAL_CONTENT
     );
+}
+
+#[test]
+fn serve_stops_with_exit_0_on_sigterm_and_on_ctrl_c() {
+    use std::io::BufRead;
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = peerstream(dir.path())
+            .args(["serve", "--bind", "127.0.0.1:0", "--no-p2p"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("listen URL");
+        assert!(first.starts_with("http://127.0.0.1:"), "{first:?}");
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: kill(2) on the child this test started and has not reaped yet.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let started = std::time::Instant::now();
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "signal {signal}: {stderr}");
+        assert!(stderr.contains("stopped"), "signal {signal}: {stderr}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
 }

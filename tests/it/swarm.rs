@@ -308,6 +308,79 @@ fn killed_fetch_resumes_without_refetching_verified_pieces() {
 }
 
 #[test]
+fn sigterm_stops_fetch_like_ctrl_c_with_exit_143_and_it_resumes() {
+    let size = 40 * MIB;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("term.mp4", size, 5, Some(8 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let flags = loopback_flags(&[seeder.addr], &[]);
+
+    let mut child = peerstream(cache.path())
+        .arg("fetch")
+        .arg(&torrent.info_hash)
+        .arg("--json")
+        .args(&flags)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn fetch");
+    let mut verified_before = 0u64;
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    for line in lines.by_ref() {
+        let event: serde_json::Value = serde_json::from_str(&line.expect("line")).expect("ndjson");
+        verified_before = event["downloaded_bytes"].as_u64().unwrap_or(0);
+        if verified_before >= (size / 4) as u64 {
+            break;
+        }
+    }
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: kill(2) with a pid this test spawned and still owns (not yet waited for).
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    // Keep reading stdout so the child never blocks on a full pipe while it stops.
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "stderr: {stderr}");
+    assert!(stderr.contains("terminated"), "stderr: {stderr}");
+    assert!(
+        verified_before >= (size / 4) as u64 && verified_before < size as u64,
+        "not stopped mid-download: {verified_before} of {size}"
+    );
+    assert!(
+        !rest.iter().any(|l| l.contains("\"done\"")),
+        "it finished instead of stopping"
+    );
+    peerstream(cache.path())
+        .args(["cache", "verify", &torrent.info_hash])
+        .assert()
+        .code(5);
+
+    let output = peerstream(cache.path())
+        .arg("fetch")
+        .arg(&torrent.info_hash)
+        .arg("--json")
+        .args(&flags)
+        .output()
+        .expect("resume");
+    assert_success(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("ndjson"))
+        .collect();
+    let kept = events.first().expect("a progress event")["downloaded_bytes"]
+        .as_u64()
+        .expect("bytes");
+    eprintln!("verified before SIGTERM: {verified_before}, kept after restart: {kept}");
+    assert!(
+        kept * 5 >= verified_before * 4,
+        "kept {kept} of {verified_before} verified bytes"
+    );
+    let done = events.last().expect("done");
+    let path = done["path"].as_str().expect("path");
+    assert_eq!(std::fs::read(path).expect("file"), bytes);
+}
+
+#[test]
 fn corrupt_pieces_from_a_bad_seeder_are_rejected() {
     let size = 16 * MIB;
     let bytes = payload(size, 4);
