@@ -3,6 +3,8 @@
 //! The core (`target`, `pipeline`, `cache`, `mock`, `http`) knows nothing of the terminal;
 //! `cli` and `commands` are the command-line face over it.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod body;
 pub mod cache;
 pub mod cli;

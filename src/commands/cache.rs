@@ -96,7 +96,7 @@ pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
     if args.json {
         print_json(&report)?;
     } else {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::printer::data();
         for verified in &report.entries {
             let pieces = verified
                 .piece_check
@@ -312,7 +312,7 @@ fn state_text(state: &FileState) -> String {
 }
 
 fn print_table(entries: &[CacheEntry]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::printer::data();
     if entries.is_empty() {
         return Ok(());
     }

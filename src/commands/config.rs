@@ -75,7 +75,7 @@ pub fn show(ctx: &Context, args: &ConfigShowArgs) -> Result<()> {
     if args.json {
         return print_json(&report);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::printer::data();
     write_human(&mut out, &report)?;
     out.flush()?;
     Ok(())
@@ -173,7 +173,7 @@ pub fn init(ctx: &Context, args: &ConfigInitArgs) -> Result<()> {
         "wrote {}; every key is commented out, so the defaults apply until you change one",
         path.display()
     ));
-    let mut out = std::io::stdout().lock();
+    let mut out = super::printer::data();
     writeln!(out, "{}", path.display())?;
     out.flush()?;
     Ok(())

@@ -1,6 +1,6 @@
 //! `fetch`: make a target's file present in the cache and report where it is.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -241,7 +241,7 @@ async fn download(
 
 async fn pipe_to_stdout(torrent: &Arc<SwarmTorrent>, index: usize, len: u64) -> Result<()> {
     let mut body = torrent.read_range(index, 0, len).await?;
-    let mut out = tokio::io::stdout();
+    let mut out = super::printer::data_async();
     while let Some(chunk) = body.next().await {
         out.write_all(&chunk?).await?;
     }
@@ -251,7 +251,7 @@ async fn pipe_to_stdout(torrent: &Arc<SwarmTorrent>, index: usize, len: u64) -> 
 
 /// A spinner while the metadata is fetched from peers (terminals only).
 fn metadata_spinner(ctx: &Context, args: &FetchArgs) -> Option<ProgressBar> {
-    if ctx.quiet || args.json || !std::io::stderr().is_terminal() {
+    if ctx.quiet || args.json || !super::printer::stderr_is_terminal() {
         return None;
     }
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -264,7 +264,7 @@ fn metadata_spinner(ctx: &Context, args: &FetchArgs) -> Option<ProgressBar> {
 }
 
 fn progress_bar(ctx: &Context, args: &FetchArgs, total: u64, name: &str) -> Option<ProgressBar> {
-    if ctx.quiet || args.json || !std::io::stderr().is_terminal() {
+    if ctx.quiet || args.json || !super::printer::stderr_is_terminal() {
         return None;
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -305,7 +305,7 @@ async fn report(
             let mut file = tokio::fs::File::open(path)
                 .await
                 .wrap_err_with(|| format!("opening {}", path.display()))?;
-            let mut out = tokio::io::stdout();
+            let mut out = super::printer::data_async();
             tokio::io::copy(&mut file, &mut out).await?;
             out.flush().await?;
         }
@@ -321,7 +321,7 @@ async fn report(
         });
     }
     {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::printer::data();
         for p in &paths {
             writeln!(out, "{}", p.display())?;
             if args.print_path {
@@ -344,11 +344,7 @@ async fn report(
 }
 
 fn print_ndjson(value: &impl Serialize) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
+    super::printer::ndjson(value)
 }
 
 /// The exit code and hint for an error of the swarm engine; also used by `cache verify --repair`.

@@ -33,7 +33,7 @@ pub fn run(ctx: &Context, command: &GenerateCommand) -> Result<()> {
             written
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::printer::data();
     for path in &written {
         if !ctx.quiet {
             writeln!(out, "{}", path.display())?;

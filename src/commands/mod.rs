@@ -7,10 +7,9 @@ mod fetch;
 mod generate;
 mod nat;
 mod play;
+mod printer;
 mod serve;
 mod signal;
-
-use std::io::Write;
 
 use color_eyre::eyre::Result;
 
@@ -30,7 +29,7 @@ impl Context {
     /// A line for people, on stderr; silent under `-q`.
     pub fn note(&self, line: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            printer::note(line);
         }
     }
 }
@@ -68,9 +67,5 @@ pub async fn run(cli: Cli, resolved: Resolved) -> Result<()> {
 
 /// Writes one JSON document and a newline to stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
+    printer::json(value)
 }

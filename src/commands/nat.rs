@@ -89,7 +89,7 @@ fn yes_no(v: Option<bool>, unknown: &str) -> String {
 }
 
 fn print_report(r: &Report) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::printer::data();
     let show = |o: Option<std::net::SocketAddr>| o.map_or("-".to_string(), |a| a.to_string());
     writeln!(out, "NAT type:        {}", r.classic_label)?;
     writeln!(
@@ -298,7 +298,7 @@ pub async fn map(ctx: &Context, opts: &MapOptions, hold: bool, json: bool) -> Re
 }
 
 fn print_mappings(records: &[MappingRecord]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::printer::data();
     for r in records {
         let external = r
             .external_ip
@@ -374,7 +374,7 @@ pub async fn unmap(
     if json {
         print_json(&output)?;
     } else {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::printer::data();
         for r in &output.removed {
             writeln!(
                 out,

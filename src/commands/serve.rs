@@ -56,7 +56,7 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
 
     let base = format!("http://{}", server.local_addr);
     {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::printer::data();
         writeln!(out, "{base}/")?;
         out.flush()?;
     }
