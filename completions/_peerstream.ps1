@@ -250,6 +250,10 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;serve' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Seconds a client has from connecting (or from the first byte of a later request) to send a complete request head; 0 = no limit [default: 10]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds a kept-alive connection may wait for its next request; 0 = no limit [default: 60]')
+            [CompletionResult]::new('--write-timeout', '--write-timeout', [CompletionResultType]::ParameterName, 'Seconds a response may make no progress because the client stopped reading, before the connection is closed; 0 = no limit [default: 300]')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections served at once; beyond it the longest-waiting idle connection is closed, or the new one gets 503 [default: from the open-file limit]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap node (repeatable) [default: librqbit''s list]')
             [CompletionResult]::new('--tracker', '--tracker', [CompletionResultType]::ParameterName, 'Tracker announce URL (repeatable); replaces the built-in list')
@@ -297,6 +301,10 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;config;show' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Seconds a client has from connecting (or from the first byte of a later request) to send a complete request head; 0 = no limit [default: 10]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds a kept-alive connection may wait for its next request; 0 = no limit [default: 60]')
+            [CompletionResult]::new('--write-timeout', '--write-timeout', [CompletionResultType]::ParameterName, 'Seconds a response may make no progress because the client stopped reading, before the connection is closed; 0 = no limit [default: 300]')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections served at once; beyond it the longest-waiting idle connection is closed, or the new one gets 503 [default: from the open-file limit]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap node (repeatable) [default: librqbit''s list]')
             [CompletionResult]::new('--tracker', '--tracker', [CompletionResultType]::ParameterName, 'Tracker announce URL (repeatable); replaces the built-in list')

@@ -229,6 +229,10 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;serve'= {
             cand --bind 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]'
             cand --token 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)'
+            cand --header-timeout 'Seconds a client has from connecting (or from the first byte of a later request) to send a complete request head; 0 = no limit [default: 10]'
+            cand --idle-timeout 'Seconds a kept-alive connection may wait for its next request; 0 = no limit [default: 60]'
+            cand --write-timeout 'Seconds a response may make no progress because the client stopped reading, before the connection is closed; 0 = no limit [default: 300]'
+            cand --max-connections 'Most connections served at once; beyond it the longest-waiting idle connection is closed, or the new one gets 503 [default: from the open-file limit]'
             cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
             cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
             cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'
@@ -274,6 +278,10 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;config;show'= {
             cand --bind 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]'
             cand --token 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)'
+            cand --header-timeout 'Seconds a client has from connecting (or from the first byte of a later request) to send a complete request head; 0 = no limit [default: 10]'
+            cand --idle-timeout 'Seconds a kept-alive connection may wait for its next request; 0 = no limit [default: 60]'
+            cand --write-timeout 'Seconds a response may make no progress because the client stopped reading, before the connection is closed; 0 = no limit [default: 300]'
+            cand --max-connections 'Most connections served at once; beyond it the longest-waiting idle connection is closed, or the new one gets 503 [default: from the open-file limit]'
             cand --port 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]'
             cand --dht-bootstrap 'DHT bootstrap node (repeatable) [default: librqbit''s list]'
             cand --tracker 'Tracker announce URL (repeatable); replaces the built-in list'

@@ -186,6 +186,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s h -l hel
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l token -d 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l header-timeout -d 'Seconds a client has from connecting (or from the first byte of a later request) to send a complete request head; 0 = no limit [default: 10]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait for its next request; 0 = no limit [default: 60]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l write-timeout -d 'Seconds a response may make no progress because the client stopped reading, before the connection is closed; 0 = no limit [default: 300]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is closed, or the new one gets 503 [default: from the open-file limit]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l port -d 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l dht-bootstrap -d 'DHT bootstrap node (repeatable) [default: librqbit\'s list]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l tracker -d 'Tracker announce URL (repeatable); replaces the built-in list' -r
@@ -223,6 +227,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l bind -d 'Listen address; port 0 picks a free port [default: 127.0.0.1:8787]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'Access token required on every request; needed when binding beyond loopback (one is generated and printed if omitted)' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l header-timeout -d 'Seconds a client has from connecting (or from the first byte of a later request) to send a complete request head; 0 = no limit [default: 10]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l idle-timeout -d 'Seconds a kept-alive connection may wait for its next request; 0 = no limit [default: 60]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l write-timeout -d 'Seconds a response may make no progress because the client stopped reading, before the connection is closed; 0 = no limit [default: 300]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is closed, or the new one gets 503 [default: from the open-file limit]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Torrent listen port (the next few are tried when it is taken; 0 = any) [default: 6881]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l dht-bootstrap -d 'DHT bootstrap node (repeatable) [default: librqbit\'s list]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l tracker -d 'Tracker announce URL (repeatable); replaces the built-in list' -r

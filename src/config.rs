@@ -8,7 +8,8 @@ use std::time::Duration;
 use color_eyre::eyre::{Result, WrapErr};
 use serde::Deserialize;
 
-use crate::cli::{ColorChoice, GlobalArgs, P2pArgs};
+use crate::cli::{ColorChoice, GlobalArgs, P2pArgs, ServeArgs};
+use crate::http::{Limits, Timeouts};
 use crate::p2p::{CoordinatorOptions, P2pOptions};
 
 pub const DEFAULT_CACHE_DIR: &str = "./temp";
@@ -60,6 +61,10 @@ pub struct ServeSection {
     pub bind: Option<SocketAddr>,
     pub token: Option<String>,
     pub p2p: Option<bool>,
+    pub header_timeout_secs: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
+    pub write_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 /// The settings every command shares, resolved.
@@ -171,6 +176,43 @@ pub fn p2p_options(args: &P2pArgs, config: &FileConfig) -> P2pOptions {
     }
 }
 
+/// Flags and env over `[serve]` over the defaults: the HTTP server's limits. `nofile` is the
+/// open-file limit the server runs with, which sizes the default connection cap. A timeout of
+/// 0 turns it off.
+pub fn serve_limits(args: &ServeArgs, file: &ServeSection, nofile: Option<u64>) -> Limits {
+    let defaults = Limits::defaults(nofile);
+    let timeout =
+        |flag: Option<u64>, file: Option<u64>, default: Option<Duration>| match flag.or(file) {
+            Some(0) => None,
+            Some(secs) => Some(Duration::from_secs(secs)),
+            None => default,
+        };
+    Limits {
+        timeouts: Timeouts {
+            header: timeout(
+                args.header_timeout,
+                file.header_timeout_secs,
+                defaults.timeouts.header,
+            ),
+            idle: timeout(
+                args.idle_timeout,
+                file.idle_timeout_secs,
+                defaults.timeouts.idle,
+            ),
+            write: timeout(
+                args.write_timeout,
+                file.write_timeout_secs,
+                defaults.timeouts.write,
+            ),
+        },
+        max_connections: args
+            .max_connections
+            .or(file.max_connections)
+            .filter(|&n| n > 0)
+            .unwrap_or(defaults.max_connections),
+    }
+}
+
 /// `<platform config folder>/peerstream/config.toml`, e.g. `~/.config/peerstream/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "peerstream").map(|d| d.config_dir().join("config.toml"))
@@ -218,6 +260,42 @@ mod tests {
         assert_eq!(
             Settings::resolve(&flags).unwrap().cache_dir,
             PathBuf::from("/flag")
+        );
+    }
+
+    #[test]
+    fn serve_limits_take_flags_over_the_file_and_zero_turns_a_timeout_off() {
+        let args = ServeArgs {
+            bind: None,
+            token: None,
+            no_p2p: false,
+            header_timeout: Some(3),
+            idle_timeout: None,
+            write_timeout: Some(0),
+            max_connections: None,
+            p2p: P2pArgs::default(),
+        };
+        let file = ServeSection {
+            header_timeout_secs: Some(9),
+            idle_timeout_secs: Some(7),
+            max_connections: Some(0),
+            ..ServeSection::default()
+        };
+        let limits = serve_limits(&args, &file, Some(1024));
+        assert_eq!(limits.timeouts.header, Some(Duration::from_secs(3)));
+        assert_eq!(limits.timeouts.idle, Some(Duration::from_secs(7)));
+        assert_eq!(limits.timeouts.write, None);
+        // 0 in the file: sized from the open-file limit.
+        assert_eq!(limits.max_connections, 384);
+        let file = ServeSection {
+            max_connections: Some(12),
+            ..ServeSection::default()
+        };
+        let limits = serve_limits(&args, &file, Some(1024));
+        assert_eq!(limits.max_connections, 12);
+        assert_eq!(
+            limits.timeouts.idle,
+            Some(Duration::from_secs(crate::http::DEFAULT_IDLE_TIMEOUT_SECS))
         );
     }
 

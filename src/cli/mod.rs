@@ -112,6 +112,8 @@ Exit codes:
   9    `nat detect`: UDP is blocked
   130  interrupted by Ctrl-C (a download stays resumable)";
 
+// Parsed once per run: the size of the `show` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the effective configuration and where each value comes from
@@ -345,6 +347,31 @@ pub struct ServeArgs {
     /// Serve only mock and cached files; unknown hashes get 404
     #[arg(long, env = "PEERSTREAM_NO_P2P", value_parser = BoolishValueParser::new())]
     pub no_p2p: bool,
+
+    /// Seconds a client has from connecting (or from the first byte of a later request) to
+    /// send a complete request head; 0 = no limit [default: 10]
+    #[arg(long, env = "PEERSTREAM_HEADER_TIMEOUT", value_name = "SECS")]
+    pub header_timeout: Option<u64>,
+
+    /// Seconds a kept-alive connection may wait for its next request; 0 = no limit
+    /// [default: 60]
+    #[arg(long, env = "PEERSTREAM_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+
+    /// Seconds a response may make no progress because the client stopped reading, before
+    /// the connection is closed; 0 = no limit [default: 300]
+    #[arg(long, env = "PEERSTREAM_WRITE_TIMEOUT", value_name = "SECS")]
+    pub write_timeout: Option<u64>,
+
+    /// Most connections served at once; beyond it the longest-waiting idle connection is
+    /// closed, or the new one gets 503 [default: from the open-file limit]
+    #[arg(
+        long,
+        env = "PEERSTREAM_MAX_CONNECTIONS",
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub max_connections: Option<usize>,
 
     #[command(flatten)]
     pub p2p: P2pArgs,

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::{Context, print_json};
 use crate::cli::{Cli, ConfigInitArgs, ConfigShowArgs};
-use crate::config::{DEFAULT_CACHE_DIR, Settings, default_config_path, p2p_options};
+use crate::config::{DEFAULT_CACHE_DIR, Settings, default_config_path, p2p_options, serve_limits};
 use crate::exit::{CliError, ExitCode};
 use crate::p2p::P2pOptions;
 
@@ -271,6 +271,49 @@ fn entries(settings: &Settings, args: &ConfigShowArgs, sources: &Sources) -> Res
         json!(!args.serve.no_p2p && serve.p2p != Some(false)),
         layers.pick("no_p2p", args.serve.no_p2p, serve.p2p.is_some()),
         None,
+    );
+
+    let nofile = crate::http::nofile_limit_after_raise();
+    let limits = serve_limits(&args.serve, serve, nofile);
+    let secs = |d: Option<std::time::Duration>| json!(d.map_or(0, |d| d.as_secs()));
+    push(
+        "serve.header_timeout_secs",
+        secs(limits.timeouts.header),
+        layers.pick(
+            "header_timeout",
+            args.serve.header_timeout.is_some(),
+            serve.header_timeout_secs.is_some(),
+        ),
+        limits.timeouts.header.is_none().then_some("0: no limit"),
+    );
+    push(
+        "serve.idle_timeout_secs",
+        secs(limits.timeouts.idle),
+        layers.pick(
+            "idle_timeout",
+            args.serve.idle_timeout.is_some(),
+            serve.idle_timeout_secs.is_some(),
+        ),
+        limits.timeouts.idle.is_none().then_some("0: no limit"),
+    );
+    push(
+        "serve.write_timeout_secs",
+        secs(limits.timeouts.write),
+        layers.pick(
+            "write_timeout",
+            args.serve.write_timeout.is_some(),
+            serve.write_timeout_secs.is_some(),
+        ),
+        limits.timeouts.write.is_none().then_some("0: no limit"),
+    );
+    let cap_by_arg = args.serve.max_connections.is_some();
+    let cap_in_file = serve.max_connections.is_some_and(|n| n > 0);
+    push(
+        "serve.max_connections",
+        json!(limits.max_connections),
+        layers.pick("max_connections", cap_by_arg, cap_in_file),
+        (!cap_by_arg && !cap_in_file)
+            .then_some("sized from the open-file limit: (limit - 256) / 2, within 64..16384"),
     );
 
     // [p2p]: from `p2p_options`, as `fetch`, `serve` and `cache verify --repair` use them.
@@ -573,6 +616,24 @@ pub fn default_file_text() -> String {
 # Stream unknown hashes from the swarm; false serves only mock and cached files.
 # p2p = true
 
+# Seconds a client has from connecting (or from the first byte of a later request) to send a
+# complete request head; 0 = no limit (also: --header-timeout).
+# header_timeout_secs = {header_timeout}
+
+# Seconds a kept-alive connection may wait for its next request; 0 = no limit
+# (also: --idle-timeout).
+# idle_timeout_secs = {idle_timeout}
+
+# Seconds a response may make no progress because the client stopped reading (a paused
+# player does too; players reopen the stream on resume); 0 = no limit (also: --write-timeout).
+# write_timeout_secs = {write_timeout}
+
+# Most connections served at once. At the cap, the connection that has waited longest for a
+# request is closed to make room; when all are busy, new ones get 503 "overloaded". Unset or 0:
+# sized from the open-file limit (raised to the hard limit at start) as (limit - 256) / 2 within
+# 64..16384; the value below is that for this machine (also: --max-connections).
+# max_connections = {max_connections}
+
 [p2p]
 # Torrent listen port; the next few are tried when it is taken; 0 = any free port.
 # listen_port = {listen_port}
@@ -626,6 +687,11 @@ pub fn default_file_text() -> String {
 "#,
         cache_dir = DEFAULT_CACHE_DIR,
         bind = crate::http::DEFAULT_BIND,
+        header_timeout = crate::http::DEFAULT_HEADER_TIMEOUT_SECS,
+        idle_timeout = crate::http::DEFAULT_IDLE_TIMEOUT_SECS,
+        write_timeout = crate::http::DEFAULT_WRITE_TIMEOUT_SECS,
+        max_connections =
+            crate::http::Limits::defaults(crate::http::nofile_limit_after_raise()).max_connections,
         listen_port = defaults.listen_port,
         dht = defaults.dht,
         trackers = list(&defaults.trackers),

@@ -9,7 +9,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use super::Context;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
-use crate::config::p2p_options;
+use crate::config::{p2p_options, serve_limits};
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::pipeline::Pipeline;
@@ -44,8 +44,13 @@ pub async fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
         token: token.clone(),
     };
 
+    // Sockets are the server's currency: take every file descriptor the system allows.
+    let nofile = http::raise_nofile_limit();
+    let limits = serve_limits(args, file, nofile);
+    tracing::debug!("server limits: {limits:?} (open-file limit {nofile:?})");
+
     let pipeline = state.pipeline.clone();
-    let server = http::bind(state, bind, shutdown_signal())
+    let server = http::bind(state, bind, limits, shutdown_signal())
         .await
         .map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::AddrInUse {

@@ -80,6 +80,11 @@ impl Server {
     pub fn addr(&self) -> String {
         self.base.trim_start_matches("http://").to_owned()
     }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Server {
