@@ -39,6 +39,10 @@ const REFUSALS_IN_FLIGHT: usize = 64;
 const REFUSAL_LINGER: Duration = Duration::from_secs(2);
 /// At most one accept-error warning per this period; the rest are counted.
 const ACCEPT_WARN_EVERY: Duration = Duration::from_secs(10);
+/// How often the heap trimmer looks at the connection count.
+const TRIM_CHECK_EVERY: Duration = Duration::from_secs(8);
+/// Connections that must have closed since the peak before the heap is trimmed.
+const TRIM_AFTER_DROP_OF: usize = 256;
 /// Read and write buffer bound per connection (hyper's default is ~400 KiB); request heads are
 /// small, and response bodies are queued as whole chunks rather than copied into it.
 const MAX_BUF_SIZE: usize = 64 * 1024;
@@ -132,6 +136,12 @@ pub async fn serve<S, B>(
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
     let registry = Arc::new(Registry::default());
+    let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let _trimmer = AbortOnDrop(tokio::spawn(trim_after_bursts(
+        slots.clone(),
+        limits.max_connections,
+        peak.clone(),
+    )));
     let mut accept_warnings = RateLimitedWarning::new(ACCEPT_WARN_EVERY);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -169,6 +179,8 @@ pub async fn serve<S, B>(
             }
             continue;
         };
+        let live = limits.max_connections - slots.available_permits();
+        peak.fetch_max(live, std::sync::atomic::Ordering::Relaxed);
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!("TCP_NODELAY on {peer}: {e}");
         }
@@ -191,6 +203,49 @@ pub async fn serve<S, B>(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// Gives the heap back to the system after a burst of connections has ended: glibc keeps freed
+/// memory for reuse, measured at ~97 MiB after 2000 clients against 17 MiB once trimmed. It
+/// trims twice, the second time after tokio's idle blocking threads (10 s) have exited.
+async fn trim_after_bursts(
+    slots: Arc<Semaphore>,
+    max_connections: usize,
+    peak: Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::Ordering;
+    let mut owed = 0u8;
+    loop {
+        tokio::time::sleep(TRIM_CHECK_EVERY).await;
+        let live = max_connections - slots.available_permits();
+        if peak.load(Ordering::Relaxed).saturating_sub(live) >= TRIM_AFTER_DROP_OF {
+            peak.store(live, Ordering::Relaxed);
+            owed = 2;
+        }
+        if owed > 0 {
+            owed -= 1;
+            trim_heap();
+        }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim_heap() {
+    // SAFETY: malloc_trim only returns free memory to the system; it is thread-safe.
+    let released = unsafe { libc::malloc_trim(0) };
+    tracing::debug!("heap trimmed after a burst of connections (released: {released})");
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim_heap() {}
+
+/// Ends a helper task with the server future, however that ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 fn log_ended(peer: std::net::SocketAddr, why: Ended) {
