@@ -39,8 +39,10 @@ fn start(cache: &std::path::Path, nofile: Option<(u64, u64)>, extra: &[&str]) ->
     Server::spawn(cmd)
 }
 
-/// Raises this test process's own soft open-file limit so it can hold `needed` sockets.
-fn allow_open_files(needed: u64) {
+/// Raises this test process's own soft open-file limit so it can hold `needed` sockets; false
+/// (after printing SKIP) when the hard limit is too low and only root could raise it, which
+/// CI (root) never is.
+fn allow_open_files(needed: u64) -> bool {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -49,7 +51,13 @@ fn allow_open_files(needed: u64) {
     unsafe {
         assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
         if limit.rlim_max < needed {
-            // Only root may raise the hard limit.
+            if !is_root() && !std::env::var("CI").is_ok_and(|v| v == "true") {
+                eprintln!(
+                    "SKIP: the hard open-file limit {} is below {needed}",
+                    limit.rlim_max
+                );
+                return false;
+            }
             limit.rlim_max = needed;
         }
         limit.rlim_cur = limit.rlim_max;
@@ -60,6 +68,7 @@ fn allow_open_files(needed: u64) {
             std::io::Error::last_os_error()
         );
     }
+    true
 }
 
 /// The soft and hard "Max open files" of a process.
@@ -150,7 +159,9 @@ fn cached(size: usize) -> (tempfile::TempDir, Vec<u8>) {
 #[test]
 fn slow_request_heads_under_a_low_file_limit_neither_starve_health_nor_stay_open() {
     const SLOW: usize = 1100;
-    allow_open_files(SLOW as u64 + 200);
+    if !allow_open_files(SLOW as u64 + 200) {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let server = start(dir.path(), Some((1024, 1024)), &["--header-timeout", "2"]);
     assert_eq!(open_file_limits(server.pid()), (1024, 1024));
