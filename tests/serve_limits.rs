@@ -337,3 +337,24 @@ fn at_the_connection_cap_idle_clients_make_room_and_busy_ones_get_503() {
     assert_eq!(read, Some(0), "the slow client was not evicted");
     drop(busy);
 }
+
+#[test]
+fn an_oversized_request_head_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = start(dir.path(), None, &[]);
+    let mut stream = connect(&server);
+    let filler = "a".repeat(100 * 1024);
+    // The server may answer and close before the whole head is sent.
+    let _ = write!(
+        stream,
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: {filler}\r\n\r\n"
+    );
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("read timeout");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+    assert_eq!(timed_health(&server).0, 200);
+}

@@ -45,8 +45,9 @@ const TRIM_CHECK_EVERY: Duration = Duration::from_secs(2);
 const TRIM_AGAIN_AFTER: Duration = Duration::from_secs(12);
 /// Connections that must have closed since the peak before the heap is trimmed.
 const TRIM_AFTER_DROP_OF: usize = 256;
-/// Read and write buffer bound per connection (hyper's default is ~400 KiB); request heads are
-/// small, and response bodies are queued as whole chunks rather than copied into it.
+/// What a client can make a connection buffer for one request head (hyper's default is
+/// ~400 KiB; nginx allows 32 KiB). Measured: no change in throughput or memory under normal load
+/// (response chunks go to the socket, not through this buffer); it bounds hostile heads.
 const MAX_BUF_SIZE: usize = 64 * 1024;
 
 /// What the server holds its clients to.
