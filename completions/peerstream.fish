@@ -206,6 +206,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l p2p -d 'Stream unknown hashes from the swarm; off serves only mock and cached files' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-p2p -d 'The opposite of --p2p' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l header-timeout -d 'How long a client has from connecting (or from the first byte of a later request) to' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l idle-timeout -d 'How long a kept-alive connection may wait for its next request; 0 = no limit.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l write-timeout -d 'How long a response may make no progress because the client stopped reading before' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-dht -d 'The opposite of --dht' -r
@@ -253,6 +257,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l p2p -d 'Stream unknown hashes from the swarm; off serves only mock and cached files' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-p2p -d 'The opposite of --p2p' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l header-timeout -d 'How long a client has from connecting (or from the first byte of a later request) to' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l idle-timeout -d 'How long a kept-alive connection may wait for its next request; 0 = no limit.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l write-timeout -d 'How long a response may make no progress because the client stopped reading before' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-dht -d 'The opposite of --dht' -r

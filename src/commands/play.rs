@@ -71,7 +71,8 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         token: None,
     };
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let server = http::bind(state, loopback, async {
+    let limits = http::Limits::defaults(http::raise_nofile_limit());
+    let server = http::bind(state, loopback, limits, async {
         let _ = stopped.await;
     })
     .await?;

@@ -38,9 +38,14 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         token: token.clone(),
     };
 
+    // Sockets are the server's currency: take every file descriptor the system allows.
+    let nofile = http::raise_nofile_limit();
+    let limits = ctx.settings.serve_limits(nofile);
+    tracing::debug!("server limits: {limits:?} (open-file limit {nofile:?})");
+
     let pipeline = state.pipeline.clone();
     let grace_signal = shutdown_signal();
-    let server = http::bind(state, bind, shutdown_signal())
+    let server = http::bind(state, bind, limits, shutdown_signal())
         .await
         .map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::AddrInUse {

@@ -18,6 +18,7 @@ pub use table::{Scope, Setting, Settings, TABLE};
 use value::SettingValue;
 pub use value::{ColorChoice, Shape};
 
+use crate::http::{Limits, Timeouts, default_max_connections};
 use crate::p2p::{CoordinatorOptions, P2pOptions};
 
 /// Where a value comes from, lowest layer first.
@@ -326,6 +327,23 @@ pub fn default_config_path() -> Option<PathBuf> {
 }
 
 impl Settings {
+    /// The HTTP server's limits. `nofile` is the open-file limit the server runs with, which
+    /// sizes the connection cap when it is 0 (automatic). A timeout of 0 turns it off.
+    pub fn serve_limits(&self, nofile: Option<u64>) -> Limits {
+        let off_when_zero = |d: std::time::Duration| (!d.is_zero()).then_some(d);
+        Limits {
+            timeouts: Timeouts {
+                header: off_when_zero(self.header_timeout),
+                idle: off_when_zero(self.idle_timeout),
+                write: off_when_zero(self.write_timeout),
+            },
+            max_connections: match self.max_connections {
+                0 => default_max_connections(nofile),
+                n => n,
+            },
+        }
+    }
+
     /// The swarm options every command that joins the swarm uses.
     pub fn p2p_options(&self) -> P2pOptions {
         P2pOptions {
@@ -386,6 +404,30 @@ mod tests {
         let entry = resolved.values.entry("p2p.metadata_timeout").unwrap();
         assert_eq!(entry.origin, Origin::File);
         assert!(!s.utp && s.keep_downloading, "untouched defaults stay");
+    }
+
+    #[test]
+    fn serve_limits_zero_turns_a_timeout_off_and_sizes_the_cap_from_the_file_limit() {
+        let resolved = with_file(
+            "[serve]\nheader_timeout = 3\nwrite_timeout = 0\nidle_timeout = \"1500ms\"\n",
+        )
+        .unwrap();
+        let limits = resolved.settings.serve_limits(Some(1024));
+        assert_eq!(
+            limits.timeouts.header,
+            Some(std::time::Duration::from_secs(3))
+        );
+        assert_eq!(limits.timeouts.write, None);
+        assert_eq!(
+            limits.timeouts.idle,
+            Some(std::time::Duration::from_millis(1500))
+        );
+        assert_eq!(limits.max_connections, 384, "(1024 - 256) / 2");
+        let resolved = with_file("[serve]\nmax_connections = 12\n").unwrap();
+        assert_eq!(
+            resolved.settings.serve_limits(Some(1024)).max_connections,
+            12
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::value::{ColorChoice, SettingValue, Shape};
 use super::{SettingError, Values};
-use crate::{nat, p2p};
+use crate::{http, nat, p2p};
 
 /// Which commands take a setting's flags (every setting can be set in the file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +162,11 @@ macro_rules! settings {
     };
 }
 
+/// `config show`'s remark on a timeout that is switched off.
+fn zero_is_off(value: &toml::Value) -> Option<&'static str> {
+    (value.as_integer() == Some(0)).then_some("0: no limit")
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -193,6 +198,34 @@ settings! {
     serve_p2p: bool = true, "serve.p2p", Serve,
         flag = Some("p2p"), negative = Some("no-p2p"),
         env = Some("PEERSTREAM_P2P"), negative_env = Some("PEERSTREAM_NO_P2P");
+
+    /// How long a client has from connecting (or from the first byte of a later request) to
+    /// send a complete request head; 0 = no limit.
+    header_timeout: Duration = Duration::from_secs(http::DEFAULT_HEADER_TIMEOUT_SECS),
+        "serve.header_timeout", Serve,
+        flag = Some("header-timeout"), env = Some("PEERSTREAM_HEADER_TIMEOUT"),
+        note = zero_is_off;
+
+    /// How long a kept-alive connection may wait for its next request; 0 = no limit.
+    idle_timeout: Duration = Duration::from_secs(http::DEFAULT_IDLE_TIMEOUT_SECS),
+        "serve.idle_timeout", Serve,
+        flag = Some("idle-timeout"), env = Some("PEERSTREAM_IDLE_TIMEOUT"),
+        note = zero_is_off;
+
+    /// How long a response may make no progress because the client stopped reading before
+    /// the connection is closed (a stream being read, however slowly, is never cut); 0 = no
+    /// limit.
+    write_timeout: Duration = Duration::from_secs(http::DEFAULT_WRITE_TIMEOUT_SECS),
+        "serve.write_timeout", Serve,
+        flag = Some("write-timeout"), env = Some("PEERSTREAM_WRITE_TIMEOUT"),
+        note = zero_is_off;
+
+    /// Most connections served at once; beyond it the longest-waiting idle connection is
+    /// closed, or the new one gets 503. 0 = from the open-file limit: half of what is left
+    /// after 256 kept for peers and files, within 64..16384.
+    max_connections: usize = 0, "serve.max_connections", Serve,
+        flag = Some("max-connections"), env = Some("PEERSTREAM_MAX_CONNECTIONS"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: from the open-file limit");
 
     /// Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it
     /// is taken; 0 = any free port.

@@ -1,23 +1,29 @@
 //! The HTTP face: warp routes over the pipeline, served on a listener we accept from ourselves
-//! so every socket gets TCP_NODELAY (warp's own acceptor offers no hook for it).
+//! so every socket gets TCP_NODELAY and the server's limits (see `server.rs`); warp's own
+//! acceptor offers no hook for either.
 
+mod conn;
 mod error;
 pub mod range;
 mod respond;
 mod routes;
+mod server;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
 use crate::pipeline::Pipeline;
 
+pub use conn::Timeouts;
 pub use error::ApiError;
+pub use server::{
+    DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_WRITE_TIMEOUT_SECS, Limits,
+    OVERLOADED_BODY, default_max_connections, nofile_limit_after_raise, raise_nofile_limit,
+};
 
 /// A bound server: its real address, and the future that serves until `shutdown` resolves.
 pub struct BoundServer<F> {
@@ -37,47 +43,14 @@ pub struct AppState {
 pub async fn bind(
     state: AppState,
     addr: SocketAddr,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<BoundServer<impl Future<Output = ()>>> {
     let listener = TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
-    let service = warp::service(routes::all(Arc::new(state)));
-    let serving = async move {
-        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            let (stream, peer) = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok(pair) => pair,
-                    Err(e) => {
-                        // EMFILE and friends: back off instead of spinning.
-                        tracing::warn!("accept failed: {e}");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                        continue;
-                    }
-                },
-                () = &mut shutdown => break,
-            };
-            if let Err(e) = stream.set_nodelay(true) {
-                tracing::debug!("TCP_NODELAY on {peer}: {e}");
-            }
-            let service = TowerToHyperService::new(service.clone());
-            let builder = auto::Builder::new(TokioExecutor::new());
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .into_owned();
-            let connection = graceful.watch(connection);
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!("connection from {peer}: {e}");
-                }
-            });
-        }
-        drop(listener);
-        graceful.shutdown().await;
-    };
+    let service = TowerToHyperService::new(warp::service(routes::all(Arc::new(state))));
     Ok(BoundServer {
         local_addr,
-        serving,
+        serving: server::serve(listener, service, limits, shutdown),
     })
 }

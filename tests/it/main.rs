@@ -14,5 +14,6 @@ mod play;
 mod players;
 mod progress_tmux;
 mod serve_http;
+mod serve_limits;
 mod swarm;
 mod swarm_third_party;
