@@ -245,9 +245,7 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
         return Ok(0);
     }
     let options = ctx.settings.p2p_options();
-    let engine = Engine::start(options, cache.root())
-        .await
-        .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+    let engine = Engine::start(options, cache.root()).await?;
     let mut signals = StopSignals::install();
     let mending = async {
         for verified in &broken {
@@ -295,11 +293,11 @@ async fn mend(ctx: &Context, engine: &Arc<Engine>, verified: &VerifiedEntry) -> 
     let torrent = engine
         .open(&target, &FileChoice::Index(check.file_index), false)
         .await
-        .map_err(super::fetch::p2p_error)?;
+        .map_err(color_eyre::Report::new)?;
     torrent
         .wait_complete()
         .await
-        .map_err(super::fetch::p2p_error)?;
+        .map_err(color_eyre::Report::new)?;
     Ok(())
 }
 

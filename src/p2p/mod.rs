@@ -30,7 +30,7 @@ use crate::cache::validate::write_partial_marker;
 use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
-pub use select::{FileChoice, TorrentFile, choose_file, video_files};
+pub use select::{FileChoice, TorrentFile, choose_file, no_such_file, video_files};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;
@@ -123,8 +123,13 @@ pub enum P2pError {
     MetadataUnavailable { info_hash: InfoHash, reason: String },
     #[error("no way to find peers for {0}: DHT is off and no tracker or peer is configured")]
     NoPeerSource(InfoHash),
-    #[error("no file matches {0:?} in the torrent")]
-    NoSuchFile(String),
+    /// `--file` names no file of the torrent; `files` lists them for the user.
+    #[error("the torrent has no {wanted}; {files}")]
+    NoSuchFile { wanted: String, files: String },
+    /// Metadata that cannot be played safely: unparseable, hostile paths, no files, or a
+    /// BitTorrent v2-only torrent.
+    #[error("invalid torrent metadata: {reason}")]
+    InvalidMetadata { reason: String },
     #[error("reading {path}: {source}")]
     Io {
         path: PathBuf,
@@ -366,8 +371,10 @@ impl Engine {
             }
         };
         let files = files_of(&torrent_bytes)?;
-        let default_file = choose_file(&files, &FileChoice::Default)
-            .ok_or_else(|| P2pError::NoSuchFile("any file".to_owned()))?;
+        let default_file =
+            choose_file(&files, &FileChoice::Default).ok_or_else(|| P2pError::InvalidMetadata {
+                reason: "the torrent has no file".to_owned(),
+            })?;
         let mut selected = selection(&files, choice, all, default_file)?;
         selected.sort_unstable();
 
@@ -408,6 +415,7 @@ impl Engine {
             selected: Mutex::new(selected),
             handle,
             stall_timeout: self.options.stall_timeout,
+            init_timeout: self.options.metadata_timeout,
             session: self.session.clone(),
             readahead: self.options.readahead,
             keep_downloading: self.options.keep_downloading,
@@ -532,9 +540,7 @@ fn selection(
     }
     let chosen = match choice {
         FileChoice::Default => default_file,
-        other => {
-            choose_file(files, other).ok_or_else(|| P2pError::NoSuchFile(format!("{other:?}")))?
-        }
+        other => choose_file(files, other).ok_or_else(|| no_such_file(files, other))?,
     };
     Ok(vec![chosen])
 }
@@ -591,31 +597,42 @@ fn prepare_folder(
 
 async fn torrent_file_hash(target: &Target) -> Result<InfoHash, P2pError> {
     let Target::TorrentFile(path) = target else {
-        return Err(P2pError::NoSuchFile("target has no info-hash".to_owned()));
+        return Err(anyhow::anyhow!("the target has no info-hash").into());
     };
     let bytes = tokio::fs::read(path).await.map_err(|source| P2pError::Io {
         path: path.clone(),
         source,
     })?;
-    let parsed = librqbit::torrent_from_bytes(&bytes)
-        .map_err(|e| anyhow::anyhow!("{} is not a valid .torrent: {e}", path.display()))?;
+    let parsed = librqbit::torrent_from_bytes(&bytes).map_err(|e| invalid_metadata(&bytes, &e))?;
     Ok(InfoHash::from_bytes(parsed.info_hash.0))
 }
 
 /// The files of a torrent, from its bencoded metadata.
 pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, P2pError> {
     let parsed = librqbit::torrent_from_bytes(torrent_bytes)
-        .map_err(|e| anyhow::anyhow!("invalid torrent metadata: {e}"))?;
-    let info = parsed.info.data.validate().map_err(anyhow::Error::from)?;
+        .map_err(|e| invalid_metadata(torrent_bytes, &e))?;
+    let info = parsed
+        .info
+        .data
+        .validate()
+        .map_err(|e| invalid_metadata(torrent_bytes, &e))?;
     let mut files = Vec::new();
     for (index, details) in info.iter_file_details().enumerate() {
+        // BEP 47 pad files only align pieces: never listed, chosen or counted. They keep
+        // their index so the visible files keep the engine's numbering.
+        if details.attrs().padding {
+            continue;
+        }
         let path = details.filename.to_pathbuf();
         // Never let a torrent write or name anything outside its folder.
-        if path
-            .components()
-            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        if path.as_os_str().is_empty()
+            || path
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
-            return Err(anyhow::anyhow!("unsafe path in torrent: {}", path.display()).into());
+            return Err(P2pError::InvalidMetadata {
+                reason: format!("unsafe file path {:?}", path.display().to_string()),
+            });
         }
         files.push(TorrentFile {
             index,
@@ -624,6 +641,31 @@ pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, P2pError> {
         });
     }
     Ok(files)
+}
+
+/// The error for metadata the engine cannot parse, naming BitTorrent v2 when that is why.
+fn invalid_metadata(torrent_bytes: &[u8], error: &dyn std::fmt::Display) -> P2pError {
+    if is_v2_only(torrent_bytes) {
+        return P2pError::InvalidMetadata {
+            reason: V2_ONLY.to_owned(),
+        };
+    }
+    P2pError::InvalidMetadata {
+        reason: error.to_string(),
+    }
+}
+
+/// Why a BitTorrent v2-only torrent is refused, and what works instead.
+pub const V2_ONLY: &str = "BitTorrent v2-only torrents are not supported; a hybrid (v1+v2) \
+                           torrent works by its v1 info-hash (40 hex characters, \
+                           magnet:?xt=urn:btih:...)";
+
+/// A v2 torrent without the v1 `pieces` a hybrid one carries (BEP 52: `meta version` 2).
+fn is_v2_only(torrent_bytes: &[u8]) -> bool {
+    // Searching the bencode for the keys is enough to tell the two apart: a hybrid
+    // torrent has both, a v1 torrent has no `meta version`.
+    let has = |key: &[u8]| torrent_bytes.windows(key.len()).any(|w| w == key);
+    has(b"12:meta versioni2e") && !has(b"6:pieces")
 }
 
 #[cfg(test)]
