@@ -470,10 +470,21 @@ impl Engine {
         let response = tokio::time::timeout(timeout, self.session.add_torrent(add, Some(options)))
             .await
             .map_err(|_| P2pError::MetadataTimeout { info_hash, timeout })?
-            // Every peer source ran dry before one of them sent the metadata.
-            .map_err(|e| P2pError::MetadataUnavailable {
-                info_hash,
-                reason: format!("{e:#}"),
+            .map_err(|e| {
+                // A peer sent metadata with the right hash that fails librqbit's checks (a
+                // path leaving the folder, no name, no file): the torrent itself is bad.
+                if e.chain()
+                    .any(|cause| cause.downcast_ref::<librqbit_core::Error>().is_some())
+                {
+                    return P2pError::InvalidMetadata {
+                        reason: format!("{e:#}"),
+                    };
+                }
+                // Every peer source ran dry before one of them sent the metadata.
+                P2pError::MetadataUnavailable {
+                    info_hash,
+                    reason: format!("{e:#}"),
+                }
             })?;
         match response {
             AddTorrentResponse::ListOnly(list) => Ok((list.torrent_bytes, list.seen_peers)),
@@ -489,7 +500,9 @@ impl Engine {
 fn session_options(options: &P2pOptions, port: u16) -> SessionOptions {
     let dht = options.dht.then(|| DhtSessionConfig {
         bootstrap_addrs: (!options.dht_bootstrap.is_empty()).then(|| options.dht_bootstrap.clone()),
-        port: None,
+        // The DHT answers on the torrent port, the one the coordinator maps (TCP and UDP) on
+        // the router. uTP needs that UDP port itself; with it on, the DHT takes a random one.
+        port: (port != 0 && !options.utp).then_some(port),
         persistence: None,
     });
     let trackers: HashSet<url::Url> = options
