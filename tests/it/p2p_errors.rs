@@ -5,7 +5,7 @@
 use std::process::Output;
 use std::time::Duration;
 
-use crate::support::swarm::{Seeder, loopback_flags, make_torrent};
+use crate::support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent};
 use crate::support::*;
 
 fn text(bytes: &[u8]) -> String {
@@ -258,4 +258,127 @@ fn the_dht_listens_on_the_torrent_port() {
         tcp.contains(&port),
         "TCP ports {tcp:?}, torrent port {port}"
     );
+}
+
+/// Makes a hybrid (v1+v2) torrent of `folder` with libtorrent, which aligns every file to a
+/// piece with BEP 47 pad files. `None` (after a SKIP line) when python3-libtorrent is missing.
+fn hybrid_torrent(folder: &std::path::Path) -> Option<TestTorrent> {
+    let python = ["/usr/bin/python3", "python3"].into_iter().find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import libtorrent"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(python) = python else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true: python3-libtorrent is missing"
+        );
+        eprintln!("SKIP: python3-libtorrent is not installed");
+        return None;
+    };
+    let out = folder.with_extension("torrent");
+    let script = r#"
+import sys, libtorrent as lt
+folder, out = sys.argv[1], sys.argv[2]
+fs = lt.file_storage()
+lt.add_files(fs, folder)
+t = lt.create_torrent(fs, 65536)
+lt.set_piece_hashes(t, sys.argv[3])
+open(out, "wb").write(lt.bencode(t.generate()))
+ti = lt.torrent_info(out)
+assert ti.info_hashes().has_v1() and ti.info_hashes().has_v2()
+assert any(ti.files().file_flags(i) & 1 for i in range(ti.files().num_files())), "no pad file"
+print(ti.info_hashes().v1)
+"#;
+    let output = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(folder)
+        .arg(&out)
+        .arg(folder.parent().expect("parent"))
+        .output()
+        .expect("run python3");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    Some(TestTorrent {
+        bytes: std::fs::read(&out).expect("torrent"),
+        info_hash: text(&output.stdout).trim().to_owned(),
+        content_dir: folder.to_path_buf(),
+    })
+}
+
+#[test]
+fn pad_files_of_a_hybrid_torrent_are_not_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("Show");
+    std::fs::create_dir(&folder).expect("folder");
+    let e01 = fake_mp4(300_000, 1);
+    let e02 = fake_mp4(200_000, 2);
+    let srt = b"1\n00:00:01,000 --> 00:00:02,000\nHi\n";
+    std::fs::write(folder.join("e01.mp4"), &e01).expect("e01");
+    std::fs::write(folder.join("e01.srt"), srt).expect("srt");
+    std::fs::write(folder.join("e02.mp4"), &e02).expect("e02");
+    let Some(torrent) = hybrid_torrent(&folder) else {
+        return;
+    };
+    let hash = torrent.info_hash.clone();
+    let seeder = Seeder::start(&torrent, &folder, None);
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let cache = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(cache.path(), &flag_refs);
+    let get = |path: &str| {
+        reqwest::blocking::Client::new()
+            .get(server.url(path))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .expect("request")
+    };
+
+    // libtorrent lays the files out as 0 e01.mp4, 1 pad, 2 e01.srt, 3 pad, 4 e02.mp4, 5 pad.
+    let m3u = get(&format!("/stream/proxy/{hash}.m3u"))
+        .text()
+        .expect("m3u");
+    let urls: Vec<&str> = m3u.lines().filter(|l| l.starts_with("http://")).collect();
+    assert_eq!(urls.len(), 2, "{m3u}");
+    assert!(!m3u.contains(".pad"), "{m3u}");
+    assert!(urls[0].ends_with(&format!("/{hash}/0")), "{m3u}");
+    assert!(urls[1].ends_with(&format!("/{hash}/4")), "{m3u}");
+    for pad in [1, 3, 5] {
+        let response = get(&format!("/stream/proxy/{hash}/{pad}"));
+        assert_eq!(response.status().as_u16(), 404, "pad {pad}");
+        let body: serde_json::Value = response.json().expect("JSON error");
+        assert_eq!(body["code"], "no_such_file", "{body}");
+    }
+    let subtitle = get(&format!("/stream/proxy/{hash}/2"));
+    assert_eq!(subtitle.status().as_u16(), 200);
+    assert_eq!(subtitle.bytes().expect("srt").as_ref(), srt);
+    let video = get(&format!("/stream/proxy/{hash}/4"));
+    assert_eq!(video.bytes().expect("e02").as_ref(), e02.as_slice());
+    drop(server);
+
+    // fetch --all downloads and names the three real files; a pad is no file to choose.
+    let cache = tempfile::tempdir().expect("tempdir");
+    let output = peerstream(cache.path())
+        .args(["fetch", &hash, "--all", "--json"])
+        .args(&flags)
+        .output()
+        .expect("run fetch");
+    assert_exit(&output, 0, &[]);
+    let stdout = text(&output.stdout);
+    assert!(!stdout.contains(".pad"), "{stdout}");
+    assert!(
+        stdout.contains(r#""total_bytes":500035"#),
+        "the three files: {stdout}"
+    );
+    let folder = cache.path().join(&hash);
+    assert_eq!(std::fs::read(folder.join("e01.srt")).expect("srt"), srt);
+    assert_eq!(std::fs::read(folder.join("e02.mp4")).expect("e02"), e02);
+    assert!(!folder.join(".pad").exists(), "a pad file was written");
+    let output = peerstream(cache.path())
+        .args(["fetch", &hash, "--file", "1"])
+        .args(&flags)
+        .output()
+        .expect("run fetch");
+    assert_exit(&output, 2, &["no file number 1", "it has 3 files"]);
 }
