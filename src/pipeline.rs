@@ -448,12 +448,16 @@ fn lookup(
         return cache.lookup(info_hash);
     };
     let folder = cache.root().join(info_hash.to_hex());
-    let wanted = crate::cache::TorrentFacts::load(&folder)
-        .and_then(|facts| facts.files.into_iter().find(|f| f.index == index))
-        .map(|f| folder.join(f.path));
-    let Some(wanted) = wanted else {
+    let Some(facts) = crate::cache::TorrentFacts::load(&folder) else {
         return Err(Vec::new());
     };
+    let Some(file) = facts.files.iter().find(|f| f.index == index) else {
+        return Err(Vec::new());
+    };
+    if let Some(subtitle) = cache.subtitle(&facts, file) {
+        return Ok(subtitle);
+    }
+    let wanted = folder.join(&file.path);
     let entries = cache.entries(info_hash);
     match entries
         .iter()

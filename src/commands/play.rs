@@ -1,6 +1,5 @@
 //! `play`: a private server on a free loopback port, and a player pointed at it.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use color_eyre::eyre::Result;
@@ -14,9 +13,6 @@ use crate::http::{self, AppState};
 use crate::p2p::{FileChoice, choose_file, no_such_file};
 use crate::pipeline::{Pipeline, Request};
 use crate::target::Target;
-
-/// Subtitle formats handed to players beside the video.
-const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt", "ass", "ssa"];
 
 pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
     let target = Target::parse(&args.target)?;
@@ -76,7 +72,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         listing
             .files
             .iter()
-            .filter(|f| is_subtitle(&f.path))
+            .filter(|f| crate::cache::validate::is_subtitle_extension(&f.path))
             .map(|f| format!("{base}/{}", f.index))
             .collect()
     } else {
@@ -113,12 +109,6 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         Ok(s) => Err(CliError::new(ExitCode::Error, format!("the player exited with {s}")).into()),
         Err(stop) => Err(stop.error("").into()),
     }
-}
-
-fn is_subtitle(path: &Path) -> bool {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| SUBTITLE_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// The player's argv: known players get their subtitle flags; anything else is a command line
