@@ -2,6 +2,7 @@
 //! invalid or hostile metadata, a `--file` that matches nothing; and the DHT on the torrent
 //! port. Everything stays on loopback.
 
+use std::net::SocketAddr;
 use std::process::Output;
 use std::time::Duration;
 
@@ -260,23 +261,29 @@ fn the_dht_listens_on_the_torrent_port() {
     );
 }
 
-/// Makes a hybrid (v1+v2) torrent of `folder` with libtorrent, which aligns every file to a
-/// piece with BEP 47 pad files. `None` (after a SKIP line) when python3-libtorrent is missing.
-fn hybrid_torrent(folder: &std::path::Path) -> Option<TestTorrent> {
+/// A python3 that has libtorrent (Debian's, even when another python3 comes first on PATH);
+/// `None` after a SKIP line when there is none.
+fn libtorrent_python() -> Option<&'static str> {
     let python = ["/usr/bin/python3", "python3"].into_iter().find(|p| {
         std::process::Command::new(p)
             .args(["-c", "import libtorrent"])
             .output()
             .is_ok_and(|o| o.status.success())
     });
-    let Some(python) = python else {
+    if python.is_none() {
         assert!(
             std::env::var("CI").is_err(),
             "CI=true: python3-libtorrent is missing"
         );
         eprintln!("SKIP: python3-libtorrent is not installed");
-        return None;
-    };
+    }
+    python
+}
+
+/// Makes a hybrid (v1+v2) torrent of `folder` with libtorrent, which aligns every file to a
+/// piece with BEP 47 pad files. `None` (after a SKIP line) when python3-libtorrent is missing.
+fn hybrid_torrent(folder: &std::path::Path) -> Option<TestTorrent> {
+    let python = libtorrent_python()?;
     let out = folder.with_extension("torrent");
     let script = r#"
 import sys, libtorrent as lt
@@ -381,4 +388,110 @@ fn pad_files_of_a_hybrid_torrent_are_not_files() {
         .output()
         .expect("run fetch");
     assert_exit(&output, 2, &["no file number 1", "it has 3 files"]);
+}
+
+/// libtorrent (a third-party client) sharing `torrent` on 127.0.0.1: it sends the metadata as
+/// written, hostile paths included. The peer's address and the v1 info-hash; `None` after a
+/// SKIP line when python3-libtorrent is missing.
+fn libtorrent_peer(
+    torrent: &std::path::Path,
+    save: &std::path::Path,
+) -> Option<(ChildGuard, SocketAddr, String)> {
+    let python = libtorrent_python()?;
+    let script = r#"
+import sys, time, libtorrent as lt
+ses = lt.session({"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
+                  "enable_upnp": False, "enable_natpmp": False})
+ti = lt.torrent_info(lt.bdecode(open(sys.argv[1], "rb").read()))
+h = ses.add_torrent({"ti": ti, "save_path": sys.argv[2]})
+# Peers are turned away while libtorrent checks the (absent) files.
+for _ in range(200):
+    if h.status().state == lt.torrent_status.downloading:
+        break
+    time.sleep(0.05)
+print(ses.listen_port(), ti.info_hashes().v1, flush=True)
+sys.stdin.read()
+"#;
+    let mut child = ChildGuard::spawn(
+        std::process::Command::new(python)
+            .arg("-c")
+            .arg(script)
+            .arg(torrent)
+            .arg(save)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped()),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("libtorrent's port");
+    let (port, hash) = line.trim().split_once(' ').expect("port and hash");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port.parse::<u16>().expect("port")));
+    Some((child, addr, hash.to_owned()))
+}
+
+#[test]
+fn hostile_metadata_from_a_peer_is_invalid_metadata_not_no_peers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let piece = [7u8; 20];
+    let hostile = torrent_with(Bencode::Dict(vec![
+        (
+            "files",
+            Bencode::List(vec![Bencode::Dict(vec![
+                ("length", Bencode::Int(1000)),
+                (
+                    "path",
+                    Bencode::List(vec![Bencode::Bytes(b".."), Bencode::Bytes(b"evil.mp4")]),
+                ),
+            ])]),
+        ),
+        ("name", Bencode::Bytes(b"show")),
+        ("piece length", Bencode::Int(16384)),
+        ("pieces", Bencode::Bytes(&piece)),
+    ]));
+    let path = dir.path().join("hostile.torrent");
+    std::fs::write(&path, hostile).expect("torrent");
+    let save = dir.path().join("save");
+    std::fs::create_dir(&save).expect("save");
+    let Some((_peer, addr, hash)) = libtorrent_peer(&path, &save) else {
+        return;
+    };
+    let mut flags = loopback_flags(&[addr], &[]);
+    flags.extend(["--metadata-timeout".to_owned(), "20".to_owned()]);
+    let cache = tempfile::tempdir().expect("tempdir");
+    // libtorrent may turn the first connection away while it starts the torrent (exit 6: no
+    // peer sent anything); once it answers, the metadata is what it is.
+    let output = wait_until(Duration::from_secs(30), "libtorrent's answer", || {
+        let output = peerstream(cache.path())
+            .args(["fetch", &hash])
+            .args(&flags)
+            .output()
+            .expect("run fetch");
+        match output.status.code() {
+            Some(6) => Err(text(&output.stderr)),
+            _ => Ok(output),
+        }
+    });
+    assert_exit(&output, 11, &["invalid torrent metadata", "path traversal"]);
+    assert!(!text(&output.stderr).contains("--metadata-timeout"));
+
+    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flag_refs);
+    let response = wait_until(Duration::from_secs(30), "libtorrent's answer", || {
+        let response = reqwest::blocking::Client::new()
+            .get(server.stream_url(&hash))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .expect("request");
+        match response.status().as_u16() {
+            504 => Err("504 no_peers"),
+            _ => Ok(response),
+        }
+    });
+    assert_eq!(response.status().as_u16(), 502);
+    let body: serde_json::Value = response.json().expect("JSON error");
+    assert_eq!(body["code"], "invalid_metadata", "{body}");
+    assert!(!save.join("..").join("evil.mp4").exists() && !dir.path().join("evil.mp4").exists());
 }
