@@ -172,7 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;cache;verify' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -226,7 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         }
         'peerstream;fetch' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -270,7 +270,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
             [CompletionResult]::new('--p2p', '--p2p', [CompletionResultType]::ParameterName, 'Stream unknown hashes from the swarm; off serves only mock and cached files')
             [CompletionResult]::new('--no-p2p', '--no-p2p', [CompletionResultType]::ParameterName, 'The opposite of --p2p')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -327,7 +327,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
             [CompletionResult]::new('--p2p', '--p2p', [CompletionResultType]::ParameterName, 'Stream unknown hashes from the swarm; off serves only mock and cached files')
             [CompletionResult]::new('--no-p2p', '--no-p2p', [CompletionResultType]::ParameterName, 'The opposite of --p2p')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -476,7 +476,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;play' {
             [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')

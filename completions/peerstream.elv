@@ -157,7 +157,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --version 'Print version'
         }
         &'peerstream;cache;verify'= {
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -206,7 +206,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         }
         &'peerstream;fetch'= {
             cand --file 'Which file: its index or name [default: the largest video]'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -249,7 +249,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
             cand --p2p 'Stream unknown hashes from the swarm; off serves only mock and cached files'
             cand --no-p2p 'The opposite of --p2p'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -304,7 +304,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
             cand --p2p 'Stream unknown hashes from the swarm; off serves only mock and cached files'
             cand --no-p2p 'The opposite of --p2p'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -438,7 +438,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;play'= {
             cand --player 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended'
             cand --file 'Which file: its index or name [default: the largest video]'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'

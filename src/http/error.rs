@@ -95,3 +95,35 @@ fn damaged(rejected: &[CacheEntry]) -> Option<(&CacheEntry, &DamageReason)> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_resolve_error_has_its_status() {
+        let status = |e: ResolveError| {
+            let api = ApiError::from(&e);
+            (api.status.as_u16(), api.code)
+        };
+        assert_eq!(status(ResolveError::P2pOff), (404, "p2p_off"));
+        assert_eq!(
+            status(ResolveError::Internal("join".into())),
+            (500, "internal")
+        );
+        assert_eq!(
+            status(ResolveError::NoSuchFile { index: 3 }),
+            (404, "no_such_file")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::InvalidMetadata {
+                reason: "x".into()
+            })),
+            (502, "invalid_metadata")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::Engine(anyhow::anyhow!("x")))),
+            (502, "p2p_error")
+        );
+    }
+}

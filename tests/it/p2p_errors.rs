@@ -80,15 +80,17 @@ fn v2_hashes_and_magnets_are_refused_naming_v2() {
         format!("1220{v2}"),
         format!("magnet:?xt=urn:btmh:1220{v2}&dn=show"),
     ] {
-        let output = peerstream(cache.path())
-            .args(["fetch", &target])
-            .output()
-            .expect("run fetch");
-        assert_exit(
-            &output,
-            2,
-            &["BitTorrent v2", "not supported", "v1 info-hash"],
-        );
+        for command in ["fetch", "play"] {
+            let output = peerstream(cache.path())
+                .args([command, &target])
+                .output()
+                .expect("run peerstream");
+            assert_exit(
+                &output,
+                2,
+                &["BitTorrent v2", "not supported", "v1 info-hash"],
+            );
+        }
     }
 }
 
@@ -146,6 +148,15 @@ fn invalid_torrent_files_exit_11_with_what_is_wrong() {
             .output()
             .expect("run fetch");
         assert_exit(&output, 11, &[needle]);
+        // play names the failure the same way, instead of "no peers".
+        let played = peerstream(&dir.path().join("cache"))
+            .arg("play")
+            .arg(&path)
+            .args(["--player", "true"])
+            .args(loopback_flags(&[], &[]))
+            .output()
+            .expect("run play");
+        assert_exit(&played, 11, &[needle]);
         assert!(
             !text(&output.stderr).contains("--metadata-timeout"),
             "{name}: not a peer problem: {}",
