@@ -62,13 +62,12 @@ struct VerifiedEntry {
 
 pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
     let cache = Cache::new(&ctx.settings.cache_dir);
-    let only = match &args.hash {
-        Some(text) => Some(
-            text.parse::<InfoHash>()
-                .map_err(|e| CliError::new(ExitCode::Usage, format!("{e}")))?,
-        ),
-        None => None,
-    };
+    // A TargetError: the mapping in `exit` makes it a usage error.
+    let only = args
+        .hash
+        .as_deref()
+        .map(str::parse::<InfoHash>)
+        .transpose()?;
     let mut entries = check_all(&cache, only).await?;
     if entries.is_empty()
         && let Some(hash) = only
