@@ -298,7 +298,8 @@ impl SwarmTorrent {
     /// size and mtime, which is what lets the cache serve them later.
     pub async fn update_partial_marker(&self) -> Result<(), P2pError> {
         let progress = self.handle.stats().file_progress;
-        if progress.len() != self.files.len() {
+        // librqbit counts pad files too: an index past its list means no progress report.
+        if progress.is_empty() || self.files.iter().any(|f| f.index >= progress.len()) {
             // Stopped (e.g. by a disk fault), librqbit reports no progress; the marker written
             // when the torrent was added still lists every file not known to be complete.
             return Ok(());

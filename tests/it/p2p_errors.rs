@@ -330,8 +330,9 @@ fn pad_files_of_a_hybrid_torrent_are_not_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let folder = dir.path().join("Show");
     std::fs::create_dir(&folder).expect("folder");
-    let e01 = fake_mp4(300_000, 1);
-    let e02 = fake_mp4(200_000, 2);
+    // Videos over the cache's 1 MiB minimum, of lengths that are not whole pieces.
+    let e01 = fake_mp4(1_300_000, 1);
+    let e02 = fake_mp4(1_200_000, 2);
     let srt = b"1\n00:00:01,000 --> 00:00:02,000\nHi\n";
     std::fs::write(folder.join("e01.mp4"), &e01).expect("e01");
     std::fs::write(folder.join("e01.srt"), srt).expect("srt");
@@ -386,13 +387,31 @@ fn pad_files_of_a_hybrid_torrent_are_not_files() {
     let stdout = text(&output.stdout);
     assert!(!stdout.contains(".pad"), "{stdout}");
     assert!(
-        stdout.contains(r#""total_bytes":500035"#),
+        stdout.contains(r#""total_bytes":2500035"#),
         "the three files: {stdout}"
     );
     let folder = cache.path().join(&hash);
     assert_eq!(std::fs::read(folder.join("e01.srt")).expect("srt"), srt);
     assert_eq!(std::fs::read(folder.join("e02.mp4")).expect("e02"), e02);
     assert!(!folder.join(".pad").exists(), "a pad file was written");
+    // The piece check counts pad bytes (zeros) where the torrent has them.
+    let verified = peerstream(cache.path())
+        .args(["cache", "verify", &hash, "--json"])
+        .output()
+        .expect("run cache verify");
+    let report: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON");
+    let entries = report["entries"].as_array().expect("entries");
+    let videos: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e["file"].as_str().is_some_and(|f| f.ends_with(".mp4")))
+        .collect();
+    assert_eq!(videos.len(), 2, "{report}");
+    for video in videos {
+        let check = &video["piece_check"];
+        assert_eq!(video["state"], "complete", "{video}");
+        assert_eq!(check["corrupt"], serde_json::json!([]), "{video}");
+        assert_eq!(check["checked"], check["pieces"], "{video}");
+    }
     let output = peerstream(cache.path())
         .args(["fetch", &hash, "--file", "1"])
         .args(&flags)
