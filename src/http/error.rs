@@ -63,7 +63,7 @@ impl From<&ResolveError> for ApiError {
                 (StatusCode::NOT_FOUND, "no_such_file")
             }
             ResolveError::P2pOff => (StatusCode::NOT_FOUND, "p2p_off"),
-            ResolveError::Internal(_) => {
+            ResolveError::Internal(_) | ResolveError::P2p(P2pError::Internal(_)) => {
                 tracing::error!("{message}");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -109,6 +109,10 @@ mod tests {
         assert_eq!(status(ResolveError::P2pOff), (404, "p2p_off"));
         assert_eq!(
             status(ResolveError::Internal("join".into())),
+            (500, "internal")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::Internal("join".into()))),
             (500, "internal")
         );
         assert_eq!(

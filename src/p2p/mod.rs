@@ -31,8 +31,8 @@ use crate::cache::validate::write_partial_marker;
 use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
-use metadata::torrent_file_hash;
 pub use metadata::files_of;
+use metadata::torrent_file_hash;
 pub use select::{FileChoice, TorrentFile, choose_file, no_such_file, video_files};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
@@ -163,6 +163,9 @@ pub enum P2pError {
     },
     #[error("torrent engine: {0:#}")]
     Engine(anyhow::Error),
+    /// A task of this process failed (a panic in blocking file work): not the swarm's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl P2pError {
@@ -571,7 +574,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, P2pError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("file task failed: {e}")))
+        .map_err(|e| P2pError::Internal(format!("file task failed: {e}")))
 }
 
 /// Stores the metadata (atomically, only when it changed) and marks partial every file that

@@ -187,7 +187,7 @@ impl SwarmTorrent {
         let reserve = self.disk_reserve;
         tokio::task::spawn_blocking(move || check_free_space(&folder, needed, reserve))
             .await
-            .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?
+            .map_err(|e| P2pError::Internal(format!("free-space check failed: {e}")))?
     }
 
     /// A torrent stopped by a disk fault starts again (librqbit re-checks its files) once the
@@ -211,7 +211,7 @@ impl SwarmTorrent {
                 .sum::<u64>()
         })
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?;
+        .map_err(|e| P2pError::Internal(format!("free-space check failed: {e}")))?;
         // At least one byte: a disk with nothing left is refused even when the files look whole.
         if self.check_space_for(needed.max(1)).await.is_err() {
             return Err(P2pError::Disk(fault));
@@ -317,7 +317,7 @@ impl SwarmTorrent {
             write_partial_marker(&folder, &incomplete)
         })
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache marker task failed: {e}")))?;
+        .map_err(|e| P2pError::Internal(format!("cache marker task failed: {e}")))?;
         written.map_err(|source| P2pError::Store {
             path: self.folder.clone(),
             source,
