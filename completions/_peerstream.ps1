@@ -172,7 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;cache;verify' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -226,7 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         }
         'peerstream;fetch' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -274,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a kept-alive connection may wait for its next request; 0 = no limit.')
             [CompletionResult]::new('--write-timeout', '--write-timeout', [CompletionResultType]::ParameterName, 'How long a response may make no progress because the client stopped reading before')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections served at once; beyond it the longest-waiting idle connection is')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -335,7 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a kept-alive connection may wait for its next request; 0 = no limit.')
             [CompletionResult]::new('--write-timeout', '--write-timeout', [CompletionResultType]::ParameterName, 'How long a response may make no progress because the client stopped reading before')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections served at once; beyond it the longest-waiting idle connection is')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')
@@ -484,7 +484,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;play' {
             [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')
             [CompletionResult]::new('--no-dht', '--no-dht', [CompletionResultType]::ParameterName, 'The opposite of --dht')
             [CompletionResult]::new('--dht-bootstrap', '--dht-bootstrap', [CompletionResultType]::ParameterName, 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.')

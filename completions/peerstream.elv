@@ -157,7 +157,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --version 'Print version'
         }
         &'peerstream;cache;verify'= {
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -206,7 +206,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         }
         &'peerstream;fetch'= {
             cand --file 'Which file: its index or name [default: the largest video]'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -253,7 +253,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --idle-timeout 'How long a kept-alive connection may wait for its next request; 0 = no limit.'
             cand --write-timeout 'How long a response may make no progress because the client stopped reading before'
             cand --max-connections 'Most connections served at once; beyond it the longest-waiting idle connection is'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -312,7 +312,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --idle-timeout 'How long a kept-alive connection may wait for its next request; 0 = no limit.'
             cand --write-timeout 'How long a response may make no progress because the client stopped reading before'
             cand --max-connections 'Most connections served at once; beyond it the longest-waiting idle connection is'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'
@@ -446,7 +446,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;play'= {
             cand --player 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended'
             cand --file 'Which file: its index or name [default: the largest video]'
-            cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
+            cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'
             cand --no-dht 'The opposite of --dht'
             cand --dht-bootstrap 'DHT bootstrap nodes (HOST:PORT); empty: librqbit''s built-in list.'

@@ -130,7 +130,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
@@ -167,7 +167,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Re-check cached files; exits non-zero when any is not complete and valid'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l file -d 'Which file: its index or name [default: the largest video]' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
@@ -210,7 +210,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l header-t
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l idle-timeout -d 'How long a kept-alive connection may wait for its next request; 0 = no limit.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l write-timeout -d 'How long a response may make no progress because the client stopped reading before' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
@@ -261,7 +261,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l idle-timeout -d 'How long a kept-alive connection may wait for its next request; 0 = no limit.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l write-timeout -d 'How long a response may make no progress because the client stopped reading before' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
@@ -353,7 +353,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l player -d 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l file -d 'Which file: its index or name [default: the largest video]' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r

@@ -11,7 +11,6 @@ use clap::{CommandFactory, FromArgMatches};
 use peerstream::cli::Cli;
 use peerstream::config::{self, ColorChoice, ConfigChoice, Origin};
 use peerstream::exit::{CliError, ExitCode};
-use peerstream::target::TargetError;
 
 fn main() -> std::process::ExitCode {
     let parsed = Cli::command()
@@ -105,28 +104,16 @@ fn report_error(report: &color_eyre::Report, verbose: bool) -> ExitCode {
     }
     if let Some(e) = report.downcast_ref::<CliError>() {
         eprintln!("error: {}", e.message);
-        if let Some(hint) = &e.hint {
-            eprintln!("hint: {hint}");
-        }
-        return e.code;
-    }
-    if verbose {
+    } else if verbose {
         // The whole chain with locations (and a backtrace when RUST_BACKTRACE asks for one).
         eprintln!("error: {report:?}");
     } else {
         // One line: each cause after the context that wrapped it.
         eprintln!("error: {report:#}");
     }
-    let permission_denied = report.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
-    });
-    if permission_denied {
-        eprintln!("hint: the cache folder must be writable; pick another with --cache-dir DIR");
+    let outcome = peerstream::exit::outcome(report);
+    if let Some(hint) = &outcome.hint {
+        eprintln!("hint: {hint}");
     }
-    if report.downcast_ref::<TargetError>().is_some() {
-        return ExitCode::Usage;
-    }
-    ExitCode::Error
+    outcome.code
 }

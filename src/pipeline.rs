@@ -230,6 +230,12 @@ pub enum ResolveError {
     },
     #[error("the torrent has no file number {index}")]
     NoSuchFile { index: usize },
+    /// Only a .torrent target has no hash up front; reading it needs P2P.
+    #[error("P2P is turned off: a .torrent file is read through the torrent engine")]
+    P2pOff,
+    /// A task of this process failed (a panic in a blocking lookup): not the swarm's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error(transparent)]
     P2p(#[from] P2pError),
 }
@@ -320,7 +326,7 @@ impl Pipeline {
                 _ => lookup(&cache, &h, file),
             })
             .await
-            .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;
+            .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?;
             match looked_up {
                 Ok(entry) => {
                     if let Ok(mut hits) = self.recent_hits.lock() {
@@ -350,21 +356,19 @@ impl Pipeline {
         }
         let engine = match self.engine().await {
             Some(engine) => engine?,
-            None => {
-                // Only a .torrent target has no hash up front; P2P is needed to read it.
-                return Err(P2pError::NoSuchFile("P2P is off".to_owned()).into());
-            }
+            None => return Err(ResolveError::P2pOff),
         };
+        // The requested file is the one selected (and checked for space), not the default.
         let choice = request.file.map_or(FileChoice::Default, FileChoice::Index);
-        let torrent = engine
-            .open(&request.target, &FileChoice::Default, false)
-            .await?;
-        let index = match request.file {
-            None => torrent.default_file,
-            Some(i) if torrent.file(i).is_some() => i,
-            Some(index) => return Err(ResolveError::NoSuchFile { index }),
+        let torrent = match engine.open(&request.target, &choice, false).await {
+            Err(P2pError::NoSuchFile { .. }) => {
+                return Err(ResolveError::NoSuchFile {
+                    index: request.file.unwrap_or_default(),
+                });
+            }
+            other => other?,
         };
-        torrent.want(&engine, false, &choice).await?;
+        let index = request.file.unwrap_or(torrent.default_file);
         Ok(Source::Swarm { torrent, index })
     }
 }
@@ -409,7 +413,7 @@ impl Pipeline {
             cache.lookup(&info_hash).ok().map(Err)
         })
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache lookup failed: {e}")))?;
+        .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?;
         match known {
             Some(Ok(files)) => {
                 return Ok(FileListing {
@@ -444,12 +448,16 @@ fn lookup(
         return cache.lookup(info_hash);
     };
     let folder = cache.root().join(info_hash.to_hex());
-    let wanted = crate::cache::TorrentFacts::load(&folder)
-        .and_then(|facts| facts.files.into_iter().find(|f| f.index == index))
-        .map(|f| folder.join(f.path));
-    let Some(wanted) = wanted else {
+    let Some(facts) = crate::cache::TorrentFacts::load(&folder) else {
         return Err(Vec::new());
     };
+    let Some(file) = facts.files.iter().find(|f| f.index == index) else {
+        return Err(Vec::new());
+    };
+    if let Some(subtitle) = cache.subtitle(&facts, file) {
+        return Ok(subtitle);
+    }
+    let wanted = folder.join(&file.path);
     let entries = cache.entries(info_hash);
     match entries
         .iter()

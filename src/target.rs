@@ -22,6 +22,12 @@ pub enum TargetError {
         "cannot understand {input:?}: expected a 40-hex or 32-base32 info-hash, a magnet: URI, or the path of an existing .torrent file"
     )]
     Unrecognised { input: String },
+    /// A BitTorrent v2 hash (`btmh` magnet or 64 hex characters).
+    #[error(
+        "{input:?} is a BitTorrent v2 info-hash; v2-only torrents are not supported. A hybrid \
+         (v1+v2) torrent works by its v1 info-hash (40 hex characters, magnet:?xt=urn:btih:...)"
+    )]
+    V2Hash { input: String },
 }
 
 impl InfoHash {
@@ -113,6 +119,7 @@ impl Magnet {
         let mut name = None;
         let mut trackers = Vec::new();
         let mut peers = Vec::new();
+        let mut v2 = false;
         for (key, value) in url.query_pairs() {
             match key.as_ref() {
                 "xt" => {
@@ -120,6 +127,7 @@ impl Magnet {
                     if let Some(hash) = value.strip_prefix("urn:btih:") {
                         info_hash = Some(hash.parse::<InfoHash>()?);
                     }
+                    v2 |= value.starts_with("urn:btmh:");
                 }
                 "dn" => name = Some(value.into_owned()),
                 "tr" => trackers.push(value.into_owned()),
@@ -127,7 +135,15 @@ impl Magnet {
                 _ => {}
             }
         }
-        let info_hash = info_hash.ok_or_else(|| invalid("no xt=urn:btih:<info-hash> parameter"))?;
+        let info_hash = match info_hash {
+            Some(h) => h,
+            None if v2 => {
+                return Err(TargetError::V2Hash {
+                    input: uri.to_owned(),
+                });
+            }
+            None => return Err(invalid("no xt=urn:btih:<info-hash> parameter")),
+        };
         Ok(Magnet {
             info_hash,
             name,
@@ -168,6 +184,13 @@ impl Target {
         if is_torrent && path.is_file() {
             return Ok(Target::TorrentFile(path.to_path_buf()));
         }
+        // A v2 hash: 32 SHA-256 bytes, or the multihash form (`1220` + those bytes).
+        let hex = trimmed.bytes().all(|b| b.is_ascii_hexdigit());
+        if hex && (trimmed.len() == 64 || (trimmed.len() == 68 && trimmed.starts_with("1220"))) {
+            return Err(TargetError::V2Hash {
+                input: input.to_owned(),
+            });
+        }
         if trimmed.len() == 40 || trimmed.len() == 32 {
             return Err(TargetError::InvalidHash {
                 input: input.to_owned(),
@@ -196,6 +219,22 @@ mod tests {
     use super::*;
 
     const HEX: &str = "08ada5a7a6183aae1e09d831df6748d566095a10";
+
+    #[test]
+    fn v2_hashes_are_named_as_such() {
+        let v2 = "a".repeat(64);
+        let error = Target::parse(&v2).unwrap_err();
+        assert!(matches!(error, TargetError::V2Hash { .. }));
+        assert!(error.to_string().contains("v1 info-hash"));
+        let magnet = format!("magnet:?xt=urn:btmh:1220{v2}&dn=x");
+        assert!(matches!(
+            Target::parse(&magnet),
+            Err(TargetError::V2Hash { .. })
+        ));
+        // A hybrid magnet carries both; its v1 hash is used.
+        let hybrid = format!("magnet:?xt=urn:btih:{HEX}&xt=urn:btmh:1220{v2}");
+        assert!(matches!(Target::parse(&hybrid), Ok(Target::Magnet(_))));
+    }
 
     #[test]
     fn hex_hash_is_case_insensitive() {

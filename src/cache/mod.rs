@@ -134,6 +134,44 @@ impl Cache {
     /// file (not a symlink), same size and modification time, and not marked partial since.
     /// A few `stat` calls instead of a walk of the cache folder. With stored metadata, the
     /// verification the entry passed holds as long as size and mtime do. Blocking.
+    /// Blocking. A subtitle file of a torrent whose video is cached and complete, when the
+    /// torrent's stored metadata says the subtitle is complete and verified. Subtitles are too
+    /// small to pass as videos, yet offline playback needs them.
+    pub fn subtitle(
+        &self,
+        facts: &TorrentFacts,
+        file: &crate::p2p::TorrentFile,
+    ) -> Option<CacheEntry> {
+        if !validate::is_subtitle_extension(&file.path) {
+            return None;
+        }
+        let hash = facts
+            .folder
+            .file_name()?
+            .to_str()?
+            .parse::<InfoHash>()
+            .ok()?;
+        let root = self.canonical_root()?;
+        let relative = PathBuf::from(hash.to_hex()).join(&file.path);
+        let path = root.join(&relative);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let verified = meta.is_file()
+            && facts.judge(&facts.folder.join(&file.path), &meta) == Some(Judgement::Verified)
+            && !validate::is_marked_partial(&path, root);
+        if !verified || self.lookup(&hash).is_err() {
+            return None;
+        }
+        Some(CacheEntry {
+            info_hash: hash,
+            path,
+            file: relative,
+            size: meta.len(),
+            state: FileState::Complete,
+            last_access: meta.accessed().ok(),
+            modified: meta.modified().ok(),
+        })
+    }
+
     pub fn still_complete(&self, entry: &CacheEntry) -> bool {
         let Ok(meta) = std::fs::symlink_metadata(&entry.path) else {
             return false;

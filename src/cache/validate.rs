@@ -18,6 +18,13 @@ pub const VIDEO_EXTENSIONS: &[&str] = &[
     "ogv", "3gp",
 ];
 
+/// Subtitle formats served beside a torrent's video, lower case.
+pub const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt", "ass", "ssa"];
+
+pub fn is_subtitle_extension(path: &Path) -> bool {
+    extension_of(path).is_some_and(|e| SUBTITLE_EXTENSIONS.contains(&e.as_str()))
+}
+
 /// File names that mean "still downloading", whatever tool wrote them.
 const PARTIAL_SUFFIXES: &[&str] = &[".part", ".partial", ".!qb", ".crdownload", ".aria2"];
 

@@ -19,7 +19,7 @@ pub use nat::{NatCommand, NatDetectArgs};
              straight from the swarm while it downloads",
     propagate_version = true,
     max_term_width = 100,
-    after_long_help = EXIT_CODES_HELP
+    after_long_help = crate::exit::exit_codes_help()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -98,24 +98,6 @@ pub enum Command {
     /// Play a target in a video player through a private server on loopback
     Play(PlayArgs),
 }
-
-/// The exit codes, shown by `--help` and in the man page's EXIT STATUS section. One code per
-/// line, indented, then its meaning; keep in step with `exit.rs` and the README.
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success (also when stdout's reader went away, e.g. `cache ls --json | head -c 10`)
-  1    error
-  2    usage: bad flags or an unparseable target / hash
-  3    not available in this version yet
-  4    the info-hash has no file in the cache
-  5    `cache verify` found partial, damaged or invalid files
-  6    no peers, or a download timed out
-  7    the network needed is unreachable
-  8    `nat detect`: no STUN server could be reached
-  9    `nat detect`: UDP is blocked
-  10   not enough disk space for the download, or a disk error (a download stays resumable)
-  130  interrupted by Ctrl-C (a download stays resumable)
-  143  stopped by SIGTERM, handled like Ctrl-C (`serve` exits 0 on either)";
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {

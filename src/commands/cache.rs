@@ -62,13 +62,12 @@ struct VerifiedEntry {
 
 pub async fn verify(ctx: &Context, args: &CacheVerifyArgs) -> Result<()> {
     let cache = Cache::new(&ctx.settings.cache_dir);
-    let only = match &args.hash {
-        Some(text) => Some(
-            text.parse::<InfoHash>()
-                .map_err(|e| CliError::new(ExitCode::Usage, format!("{e}")))?,
-        ),
-        None => None,
-    };
+    // A TargetError: the mapping in `exit` makes it a usage error.
+    let only = args
+        .hash
+        .as_deref()
+        .map(str::parse::<InfoHash>)
+        .transpose()?;
     let mut entries = check_all(&cache, only).await?;
     if entries.is_empty()
         && let Some(hash) = only
@@ -245,9 +244,7 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
         return Ok(0);
     }
     let options = ctx.settings.p2p_options();
-    let engine = Engine::start(options, cache.root())
-        .await
-        .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+    let engine = Engine::start(options, cache.root()).await?;
     let mut signals = StopSignals::install();
     let mending = async {
         for verified in &broken {
@@ -295,11 +292,11 @@ async fn mend(ctx: &Context, engine: &Arc<Engine>, verified: &VerifiedEntry) -> 
     let torrent = engine
         .open(&target, &FileChoice::Index(check.file_index), false)
         .await
-        .map_err(super::fetch::p2p_error)?;
+        .map_err(color_eyre::Report::new)?;
     torrent
         .wait_complete()
         .await
-        .map_err(super::fetch::p2p_error)?;
+        .map_err(color_eyre::Report::new)?;
     Ok(())
 }
 

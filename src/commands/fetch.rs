@@ -45,8 +45,7 @@ struct ProgressRecord {
 }
 
 pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
-    let target =
-        Target::parse(&args.target).map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
+    let target = Target::parse(&args.target)?;
     let cache = Cache::new(&ctx.settings.cache_dir);
     let choice: FileChoice = match &args.file {
         Some(text) => text.parse().unwrap_or_default(),
@@ -90,15 +89,15 @@ pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
     let stall_timeout = options.stall_timeout;
     let pipeline = Pipeline::new(cache.clone(), Some(options));
     let engine = match pipeline.engine().await {
-        Some(engine) => engine.map_err(p2p_error)?,
-        None => return Err(CliError::new(ExitCode::Error, "P2P is off").into()),
+        Some(engine) => engine?,
+        None => return Err(crate::pipeline::ResolveError::P2pOff.into()),
     };
     let spinner = metadata_spinner(ctx, args);
     if spinner.is_none() {
         ctx.note(format!("looking for peers of {}", args.target));
     }
     let opened = tokio::select! {
-        opened = engine.open(&target, &choice, args.all) => opened.map_err(p2p_error),
+        opened = engine.open(&target, &choice, args.all) => opened.map_err(color_eyre::Report::new),
         stop = signals.recv() => Err(stopped(&engine, stop).await),
     };
     if let Some(spinner) = spinner {
@@ -161,7 +160,10 @@ async fn download(
         .filter_map(|i| torrent.file(*i))
         .map(|f| f.len)
         .sum();
-    torrent.wait_initialized().await.map_err(p2p_error)?;
+    torrent
+        .wait_initialized()
+        .await
+        .map_err(color_eyre::Report::new)?;
     let bar = progress_bar(ctx, args, total, &torrent.name);
     let piping = args.stdout.then(|| {
         let torrent = torrent.clone();
@@ -180,7 +182,7 @@ async fn download(
         tokio::select! {
             _ = ticker.tick() => {}
             result = &mut completed, if !finished => {
-                result.map_err(p2p_error)?;
+                result.map_err(color_eyre::Report::new)?;
                 finished = true;
             }
         }
@@ -188,7 +190,7 @@ async fn download(
             if let Some(bar) = &bar {
                 bar.abandon();
             }
-            return Err(p2p_error(P2pError::Disk(fault)));
+            return Err(P2pError::Disk(fault).into());
         }
         let done_bytes: u64 = selected.iter().map(|i| torrent.file_progress(*i)).sum();
         let status = torrent.status();
@@ -345,32 +347,6 @@ async fn report(
 
 fn print_ndjson(value: &impl Serialize) -> Result<()> {
     super::printer::ndjson(value)
-}
-
-/// The exit code and hint for an error of the swarm engine; also used by `cache verify --repair`.
-pub(crate) fn p2p_error(e: P2pError) -> color_eyre::Report {
-    let code = match e {
-        P2pError::MetadataTimeout { .. }
-        | P2pError::MetadataUnavailable { .. }
-        | P2pError::NoPeerSource(_) => ExitCode::NoPeers,
-        ref disk if disk.is_disk() => ExitCode::DiskFull,
-        _ => ExitCode::Error,
-    };
-    let hint = match (&e, code) {
-        (_, ExitCode::NoPeers) => {
-            "check the hash, raise --metadata-timeout, or add peers with --peer / --tracker"
-        }
-        (P2pError::InsufficientSpace { .. }, _) => {
-            "free space on that disk, pick a larger one with --cache-dir DIR, or lower \
-             --disk-reserve-mib"
-        }
-        (_, ExitCode::DiskFull) => {
-            "free space on the cache folder's disk (or use --cache-dir DIR on a larger one), then \
-             run the same command again: it resumes from what is verified"
-        }
-        _ => "run with -v for details",
-    };
-    CliError::new(code, e.to_string()).with_hint(hint).into()
 }
 
 /// Ctrl-C or SIGTERM: stop the engine so everything on disk stays resumable.

@@ -1,6 +1,5 @@
 //! `play`: a private server on a free loopback port, and a player pointed at it.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use color_eyre::eyre::Result;
@@ -11,16 +10,12 @@ use crate::cache::Cache;
 use crate::cli::PlayArgs;
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
-use crate::p2p::{FileChoice, choose_file};
+use crate::p2p::{FileChoice, choose_file, no_such_file};
 use crate::pipeline::{Pipeline, Request};
 use crate::target::Target;
 
-/// Subtitle formats handed to players beside the video.
-const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt", "ass", "ssa"];
-
 pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
-    let target =
-        Target::parse(&args.target).map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
+    let target = Target::parse(&args.target)?;
     let mut signals = StopSignals::install();
     let cache_dir = &ctx.settings.cache_dir;
     tokio::fs::create_dir_all(cache_dir).await?;
@@ -39,13 +34,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         file: None,
     };
     let first = tokio::select! {
-        first = pipeline.resolve(&request) => first.map_err(|e| {
-            let code = match &e {
-                crate::pipeline::ResolveError::P2p(p2p) if p2p.is_disk() => ExitCode::DiskFull,
-                _ => ExitCode::NoPeers,
-            };
-            CliError::new(code, e.to_string())
-        })?,
+        first = pipeline.resolve(&request) => first?,
         stop = signals.recv() => {
             if let Some(engine) = pipeline.running_engine() {
                 engine.stop().await;
@@ -54,15 +43,13 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         }
     };
     let info_hash = first.info_hash();
-    let listing = pipeline
-        .files(info_hash)
-        .await
-        .map_err(|e| CliError::new(ExitCode::Error, e.to_string()))?;
+    let listing = pipeline.files(info_hash).await?;
     let index = match &choice {
         FileChoice::Default => first.file_index(),
-        other => Some(choose_file(&listing.files, other).ok_or_else(|| {
-            CliError::new(ExitCode::Usage, format!("no file matches {:?}", args.file))
-        })?),
+        other => Some(
+            choose_file(&listing.files, other)
+                .ok_or_else(|| no_such_file(&listing.files, other))?,
+        ),
     };
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -86,7 +73,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         listing
             .files
             .iter()
-            .filter(|f| is_subtitle(&f.path))
+            .filter(|f| crate::cache::validate::is_subtitle_extension(&f.path))
             .map(|f| format!("{base}/{}", f.index))
             .collect()
     } else {
@@ -123,12 +110,6 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         Ok(s) => Err(CliError::new(ExitCode::Error, format!("the player exited with {s}")).into()),
         Err(stop) => Err(stop.error("").into()),
     }
-}
-
-fn is_subtitle(path: &Path) -> bool {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| SUBTITLE_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// The player's argv: known players get their subtitle flags; anything else is a command line

@@ -227,8 +227,8 @@ settings! {
         flag = Some("max-connections"), env = Some("PEERSTREAM_MAX_CONNECTIONS"),
         note = |v| (v.as_integer() == Some(0)).then_some("0: from the open-file limit");
 
-    /// Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it
-    /// is taken; 0 = any free port.
+    /// Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a
+    /// random port); the next few are tried when it is taken; 0 = any free port.
     listen_port: u16 = p2p::DEFAULT_LISTEN_PORT, "p2p.listen_port", Swarm,
         flag = Some("port"), env = Some("PEERSTREAM_PORT"), value_name = Some("PORT"),
         note = |v| (v.as_integer() == Some(0)).then_some("0: any free port");

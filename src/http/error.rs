@@ -5,6 +5,10 @@ use warp::Reply;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
+use crate::cache::{CacheEntry, DamageReason, FileState};
+use crate::p2p::P2pError;
+use crate::pipeline::ResolveError;
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -35,5 +39,95 @@ impl Reply for ApiError {
             code: self.code,
         };
         warp::reply::with_status(warp::reply::json(&body), self.status).into_response()
+    }
+}
+
+/// The one error -> HTTP status mapping for the pipeline.
+impl From<&ResolveError> for ApiError {
+    fn from(e: &ResolveError) -> Self {
+        let message = e.to_string();
+        let (status, code) = match e {
+            ResolveError::NotFound { rejected, .. } => match damaged(rejected) {
+                Some((entry, reason)) => {
+                    // Say why the file on disk is not served, and what would mend it.
+                    let message = format!(
+                        "{message}; the cached {} is damaged ({reason}): with P2P on it is \
+                         repaired from the swarm, or run `peerstream cache verify --repair`",
+                        entry.file.display()
+                    );
+                    return ApiError::new(StatusCode::NOT_FOUND, "damaged", message);
+                }
+                None => (StatusCode::NOT_FOUND, "not_found"),
+            },
+            ResolveError::NoSuchFile { .. } | ResolveError::P2p(P2pError::NoSuchFile { .. }) => {
+                (StatusCode::NOT_FOUND, "no_such_file")
+            }
+            ResolveError::P2pOff => (StatusCode::NOT_FOUND, "p2p_off"),
+            ResolveError::Internal(_) | ResolveError::P2p(P2pError::Internal(_)) => {
+                tracing::error!("{message}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+            ResolveError::P2p(
+                P2pError::MetadataTimeout { .. }
+                | P2pError::MetadataUnavailable { .. }
+                | P2pError::NoPeerSource(_),
+            ) => (StatusCode::GATEWAY_TIMEOUT, "no_peers"),
+            ResolveError::P2p(P2pError::InvalidMetadata { .. }) => {
+                tracing::warn!("P2P: {message}");
+                (StatusCode::BAD_GATEWAY, "invalid_metadata")
+            }
+            ResolveError::P2p(disk) if disk.is_disk() => {
+                tracing::warn!("P2P: {message}");
+                (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage")
+            }
+            ResolveError::P2p(_) => {
+                tracing::warn!("P2P: {message}");
+                (StatusCode::BAD_GATEWAY, "p2p_error")
+            }
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+fn damaged(rejected: &[CacheEntry]) -> Option<(&CacheEntry, &DamageReason)> {
+    rejected.iter().find_map(|entry| match &entry.state {
+        FileState::Damaged { reason } => Some((entry, reason)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_resolve_error_has_its_status() {
+        let status = |e: ResolveError| {
+            let api = ApiError::from(&e);
+            (api.status.as_u16(), api.code)
+        };
+        assert_eq!(status(ResolveError::P2pOff), (404, "p2p_off"));
+        assert_eq!(
+            status(ResolveError::Internal("join".into())),
+            (500, "internal")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::Internal("join".into()))),
+            (500, "internal")
+        );
+        assert_eq!(
+            status(ResolveError::NoSuchFile { index: 3 }),
+            (404, "no_such_file")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::InvalidMetadata {
+                reason: "x".into()
+            })),
+            (502, "invalid_metadata")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::Engine(anyhow::anyhow!("x")))),
+            (502, "p2p_error")
+        );
     }
 }

@@ -128,6 +128,9 @@ pub fn content_type_for(file_name: &str) -> String {
     match extension.as_str() {
         "ts" | "m2ts" | "mts" => "video/mp2t".to_owned(),
         "mkv" => "video/x-matroska".to_owned(),
+        "srt" => "application/x-subrip".to_owned(),
+        "vtt" => "text/vtt".to_owned(),
+        "ass" | "ssa" => "text/x-ssa".to_owned(),
         _ => mime_guess::from_path(file_name)
             .first_or_octet_stream()
             .essence_str()
@@ -159,6 +162,9 @@ mod tests {
         assert_eq!(content_type_for("a.MKV"), "video/x-matroska");
         assert_eq!(content_type_for("a.webm"), "video/webm");
         assert_eq!(content_type_for("a.ts"), "video/mp2t");
+        assert_eq!(content_type_for("a.srt"), "application/x-subrip");
+        assert_eq!(content_type_for("a.VTT"), "text/vtt");
+        assert_eq!(content_type_for("a.ass"), "text/x-ssa");
     }
 
     #[test]

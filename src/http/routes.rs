@@ -14,7 +14,6 @@ use super::AppState;
 use super::error::ApiError;
 use super::respond::serve_source;
 use crate::cache::CacheListing;
-use crate::p2p::P2pError;
 use crate::pipeline::{Request, ResolveError};
 use crate::target::{InfoHash, Target};
 
@@ -38,7 +37,9 @@ pub fn all(
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(with_state.clone())
-        .then(stream_handler);
+        .then(|hash, index, method, headers, state| async move {
+            respond(stream_handler(hash, index, method, headers, state).await)
+        });
 
     let torrents = warp::path!("api" / "torrents")
         .and(warp::get())
@@ -60,7 +61,7 @@ pub fn all(
     let cache = warp::path!("api" / "cache")
         .and(warp::get())
         .and(with_state.clone())
-        .then(cache_handler);
+        .then(|state| async move { respond(cache_handler(state).await) });
 
     let status = warp::path!("api" / "status")
         .and(warp::get())
@@ -172,51 +173,42 @@ async fn stream_handler(
     method: Method,
     headers: HeaderMap,
     state: Arc<AppState>,
-) -> Response {
+) -> Result<Response, ApiError> {
     if index.is_none()
         && let Some(hash) = hash.strip_suffix(".m3u")
     {
         return playlist(hash, &headers, &state).await;
     }
-    let info_hash = match parse_hash(&hash) {
-        Ok(h) => h,
-        Err(error) => return error.into_response(),
-    };
-    let file = match index.map(|i| i.parse::<usize>()) {
-        None => None,
-        Some(Ok(i)) => Some(i),
-        Some(Err(_)) => {
-            return ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_file_index",
-                "the file index must be a number",
-            )
-            .into_response();
-        }
-    };
+    let info_hash = parse_hash(&hash)?;
+    let file = index.map(|i| i.parse::<usize>()).transpose().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_file_index",
+            "the file index must be a number",
+        )
+    })?;
     let request = Request {
         target: Target::InfoHash(info_hash),
         file,
     };
-    let source = match state.pipeline.resolve(&request).await {
-        Ok(source) => source,
-        Err(e) => return resolve_error(e, &state).into_response(),
-    };
+    let source = state
+        .pipeline
+        .resolve(&request)
+        .await
+        .map_err(|e| resolve_error(e, &state))?;
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
-    serve_source(&source, &method, &headers).await
+    Ok(serve_source(&source, &method, &headers).await)
 }
 
 /// `GET /stream/proxy/:infoHash.m3u`: the torrent's video files as absolute URLs, so a player
 /// can step through a season.
-async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Response {
-    let info_hash = match parse_hash(hash) {
-        Ok(h) => h,
-        Err(error) => return error.into_response(),
-    };
-    let listing = match state.pipeline.files(info_hash).await {
-        Ok(listing) => listing,
-        Err(e) => return resolve_error(e, state).into_response(),
-    };
+async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<Response, ApiError> {
+    let info_hash = parse_hash(hash)?;
+    let listing = state
+        .pipeline
+        .files(info_hash)
+        .await
+        .map_err(|e| resolve_error(e, state))?;
     let host = headers
         .get(warp::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -253,10 +245,7 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Response
         )
         .body(text)
         .map(|r| r.into_response())
-        .unwrap_or_else(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-                .into_response()
-        })
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
 }
 
 /// A hash from the URL, or the 400 that answers a bad one.
@@ -266,61 +255,32 @@ fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
     })
 }
 
-/// The one error -> HTTP status match for the pipeline. The message keeps paths relative to the
-/// cache folder: clients learn nothing about this machine's folders.
+/// A pipeline error as the client sees it: paths relative to the cache folder, so clients learn
+/// nothing about this machine's folders.
 fn resolve_error(e: ResolveError, state: &AppState) -> ApiError {
-    if let ResolveError::NotFound { rejected, .. } = &e
-        && let Some((entry, reason)) = rejected.iter().find_map(|entry| match &entry.state {
-            crate::cache::FileState::Damaged { reason } => Some((entry, reason)),
-            _ => None,
-        })
-    {
-        // Say why the file on disk is not served, and what would mend it.
-        let message = format!(
-            "{e}; the cached {} is damaged ({reason}): with P2P on it is repaired from the \
-             swarm, or run `peerstream cache verify --repair`",
-            entry.file.display()
-        );
-        let message = state.pipeline.cache().hide_root(&message);
-        return ApiError::new(StatusCode::NOT_FOUND, "damaged", message);
-    }
-    let message = e.to_string();
-    let (status, code) = match &e {
-        ResolveError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-        ResolveError::NoSuchFile { .. } | ResolveError::P2p(P2pError::NoSuchFile(_)) => {
-            (StatusCode::NOT_FOUND, "no_such_file")
-        }
-        ResolveError::P2p(
-            P2pError::MetadataTimeout { .. }
-            | P2pError::MetadataUnavailable { .. }
-            | P2pError::NoPeerSource(_),
-        ) => (StatusCode::GATEWAY_TIMEOUT, "no_peers"),
-        ResolveError::P2p(disk) if disk.is_disk() => {
-            tracing::warn!("P2P: {message}");
-            (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage")
-        }
-        ResolveError::P2p(_) => {
-            tracing::warn!("P2P: {message}");
-            (StatusCode::BAD_GATEWAY, "p2p_error")
-        }
-    };
-    ApiError::new(status, code, state.pipeline.cache().hide_root(&message))
+    let mut error = ApiError::from(&e);
+    error.message = state.pipeline.cache().hide_root(&error.message);
+    error
 }
 
-async fn cache_handler(state: Arc<AppState>) -> Response {
+/// The one place a handler's error becomes its response.
+fn respond(result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(Reply::into_response)
+}
+
+async fn cache_handler(state: Arc<AppState>) -> Result<Response, ApiError> {
     let cache = state.pipeline.cache().clone();
-    match tokio::task::spawn_blocking(move || CacheListing::of(&cache)).await {
-        Ok(listing) => warp::reply::json(&listing.without_absolute_paths()).into_response(),
-        Err(e) => {
+    let listing = tokio::task::spawn_blocking(move || CacheListing::of(&cache))
+        .await
+        .map_err(|e| {
             tracing::error!("cache listing task failed: {e}");
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "cache listing failed",
             )
-            .into_response()
-        }
-    }
+        })?;
+    Ok(warp::reply::json(&listing.without_absolute_paths()).into_response())
 }
 
 async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> {

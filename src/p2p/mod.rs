@@ -6,6 +6,7 @@
 //! never serves a partial file and a restart resumes from what is already verified.
 
 pub mod coordinator;
+mod metadata;
 mod select;
 mod storage;
 mod stream;
@@ -30,7 +31,9 @@ use crate::cache::validate::write_partial_marker;
 use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
-pub use select::{FileChoice, TorrentFile, choose_file, video_files};
+pub use metadata::files_of;
+use metadata::torrent_file_hash;
+pub use select::{FileChoice, TorrentFile, choose_file, no_such_file, video_files};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;
@@ -123,8 +126,13 @@ pub enum P2pError {
     MetadataUnavailable { info_hash: InfoHash, reason: String },
     #[error("no way to find peers for {0}: DHT is off and no tracker or peer is configured")]
     NoPeerSource(InfoHash),
-    #[error("no file matches {0:?} in the torrent")]
-    NoSuchFile(String),
+    /// `--file` names no file of the torrent; `files` lists them for the user.
+    #[error("the torrent has no {wanted}; {files}")]
+    NoSuchFile { wanted: String, files: String },
+    /// Metadata that cannot be played safely: unparseable, hostile paths, no files, or a
+    /// BitTorrent v2-only torrent.
+    #[error("invalid torrent metadata: {reason}")]
+    InvalidMetadata { reason: String },
     #[error("reading {path}: {source}")]
     Io {
         path: PathBuf,
@@ -155,6 +163,9 @@ pub enum P2pError {
     },
     #[error("torrent engine: {0:#}")]
     Engine(anyhow::Error),
+    /// A task of this process failed (a panic in blocking file work): not the swarm's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl P2pError {
@@ -366,8 +377,10 @@ impl Engine {
             }
         };
         let files = files_of(&torrent_bytes)?;
-        let default_file = choose_file(&files, &FileChoice::Default)
-            .ok_or_else(|| P2pError::NoSuchFile("any file".to_owned()))?;
+        let default_file =
+            choose_file(&files, &FileChoice::Default).ok_or_else(|| P2pError::InvalidMetadata {
+                reason: "the torrent has no file".to_owned(),
+            })?;
         let mut selected = selection(&files, choice, all, default_file)?;
         selected.sort_unstable();
 
@@ -408,6 +421,7 @@ impl Engine {
             selected: Mutex::new(selected),
             handle,
             stall_timeout: self.options.stall_timeout,
+            init_timeout: self.options.metadata_timeout,
             session: self.session.clone(),
             readahead: self.options.readahead,
             keep_downloading: self.options.keep_downloading,
@@ -462,10 +476,21 @@ impl Engine {
         let response = tokio::time::timeout(timeout, self.session.add_torrent(add, Some(options)))
             .await
             .map_err(|_| P2pError::MetadataTimeout { info_hash, timeout })?
-            // Every peer source ran dry before one of them sent the metadata.
-            .map_err(|e| P2pError::MetadataUnavailable {
-                info_hash,
-                reason: format!("{e:#}"),
+            .map_err(|e| {
+                // A peer sent metadata with the right hash that fails librqbit's checks (a
+                // path leaving the folder, no name, no file): the torrent itself is bad.
+                if e.chain()
+                    .any(|cause| cause.downcast_ref::<librqbit_core::Error>().is_some())
+                {
+                    return P2pError::InvalidMetadata {
+                        reason: format!("{e:#}"),
+                    };
+                }
+                // Every peer source ran dry before one of them sent the metadata.
+                P2pError::MetadataUnavailable {
+                    info_hash,
+                    reason: format!("{e:#}"),
+                }
             })?;
         match response {
             AddTorrentResponse::ListOnly(list) => Ok((list.torrent_bytes, list.seen_peers)),
@@ -481,7 +506,9 @@ impl Engine {
 fn session_options(options: &P2pOptions, port: u16) -> SessionOptions {
     let dht = options.dht.then(|| DhtSessionConfig {
         bootstrap_addrs: (!options.dht_bootstrap.is_empty()).then(|| options.dht_bootstrap.clone()),
-        port: None,
+        // The DHT answers on the torrent port, the one the coordinator maps (TCP and UDP) on
+        // the router. uTP needs that UDP port itself; with it on, the DHT takes a random one.
+        port: (port != 0 && !options.utp).then_some(port),
         persistence: None,
     });
     let trackers: HashSet<url::Url> = options
@@ -532,9 +559,7 @@ fn selection(
     }
     let chosen = match choice {
         FileChoice::Default => default_file,
-        other => {
-            choose_file(files, other).ok_or_else(|| P2pError::NoSuchFile(format!("{other:?}")))?
-        }
+        other => choose_file(files, other).ok_or_else(|| no_such_file(files, other))?,
     };
     Ok(vec![chosen])
 }
@@ -549,7 +574,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, P2pError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("file task failed: {e}")))
+        .map_err(|e| P2pError::Internal(format!("file task failed: {e}")))
 }
 
 /// Stores the metadata (atomically, only when it changed) and marks partial every file that
@@ -587,43 +612,6 @@ fn prepare_folder(
         path: folder.join(crate::cache::PARTIAL_MARKER),
         source,
     })
-}
-
-async fn torrent_file_hash(target: &Target) -> Result<InfoHash, P2pError> {
-    let Target::TorrentFile(path) = target else {
-        return Err(P2pError::NoSuchFile("target has no info-hash".to_owned()));
-    };
-    let bytes = tokio::fs::read(path).await.map_err(|source| P2pError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let parsed = librqbit::torrent_from_bytes(&bytes)
-        .map_err(|e| anyhow::anyhow!("{} is not a valid .torrent: {e}", path.display()))?;
-    Ok(InfoHash::from_bytes(parsed.info_hash.0))
-}
-
-/// The files of a torrent, from its bencoded metadata.
-pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, P2pError> {
-    let parsed = librqbit::torrent_from_bytes(torrent_bytes)
-        .map_err(|e| anyhow::anyhow!("invalid torrent metadata: {e}"))?;
-    let info = parsed.info.data.validate().map_err(anyhow::Error::from)?;
-    let mut files = Vec::new();
-    for (index, details) in info.iter_file_details().enumerate() {
-        let path = details.filename.to_pathbuf();
-        // Never let a torrent write or name anything outside its folder.
-        if path
-            .components()
-            .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(anyhow::anyhow!("unsafe path in torrent: {}", path.display()).into());
-        }
-        files.push(TorrentFile {
-            index,
-            path,
-            len: details.len,
-        });
-    }
-    Ok(files)
 }
 
 #[cfg(test)]

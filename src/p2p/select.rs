@@ -65,6 +65,40 @@ pub fn choose_file(files: &[TorrentFile], choice: &FileChoice) -> Option<usize> 
     }
 }
 
+impl std::fmt::Display for FileChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileChoice::Default => f.write_str("default file"),
+            FileChoice::Index(i) => write!(f, "file number {i}"),
+            FileChoice::Name(name) => write!(f, "file named {name:?}"),
+        }
+    }
+}
+
+/// The error for a `--file` that matches nothing: says what the torrent holds and how to pick.
+pub fn no_such_file(files: &[TorrentFile], choice: &FileChoice) -> crate::p2p::P2pError {
+    const SHOWN: usize = 10;
+    let mut listing: Vec<String> = files
+        .iter()
+        .take(SHOWN)
+        .map(|f| format!("{} {}", f.index, f.path.display()))
+        .collect();
+    if files.len() > SHOWN {
+        listing.push(format!("and {} more", files.len() - SHOWN));
+    }
+    let count = match files.len() {
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
+    };
+    crate::p2p::P2pError::NoSuchFile {
+        wanted: choice.to_string(),
+        files: format!(
+            "it has {count} ({}); pick one with --file NUMBER or --file NAME",
+            listing.join(", ")
+        ),
+    }
+}
+
 /// Video files in torrent order (for playlists and `--all` listings).
 pub fn video_files(files: &[TorrentFile]) -> impl Iterator<Item = &TorrentFile> {
     files.iter().filter(|f| is_video_extension(&f.path))
@@ -111,5 +145,14 @@ mod tests {
         assert_eq!(choose_file(&f, &"SAMPLE.mkv".parse().unwrap()), Some(0));
         assert_eq!(choose_file(&f, &"extras/big.iso".parse().unwrap()), Some(2));
         assert_eq!(choose_file(&f, &"nope".parse().unwrap()), None);
+        let message = no_such_file(&f, &"nope".parse().unwrap()).to_string();
+        assert!(message.contains(r#"no file named "nope""#), "{message}");
+        assert!(message.contains("0 Sample/sample.mkv"), "{message}");
+        assert!(message.contains("--file NUMBER"), "{message}");
+        let message = no_such_file(&f, &FileChoice::Index(9)).to_string();
+        assert!(
+            message.starts_with("the torrent has no file number 9;"),
+            "{message}"
+        );
     }
 }

@@ -258,7 +258,12 @@ mod tests {
         };
         assert!(io(28).is_disk());
         assert!(!io(13).is_disk());
-        assert!(!P2pError::NoSuchFile("x".to_owned()).is_disk());
+        assert!(
+            !P2pError::InvalidMetadata {
+                reason: "x".to_owned()
+            }
+            .is_disk()
+        );
     }
 
     #[test]

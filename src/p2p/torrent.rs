@@ -24,6 +24,8 @@ pub struct SwarmTorrent {
     pub(super) selected: Mutex<Vec<usize>>,
     pub(super) handle: Arc<ManagedTorrent>,
     pub(super) stall_timeout: Duration,
+    /// How long a request waits for librqbit's check of the files on disk.
+    pub(super) init_timeout: Duration,
     pub(super) session: Arc<librqbit::Session>,
     pub(super) keep_downloading: bool,
     pub(super) readahead: u64,
@@ -46,7 +48,8 @@ impl std::fmt::Debug for SwarmTorrent {
 
 impl SwarmTorrent {
     pub fn file(&self, index: usize) -> Option<&TorrentFile> {
-        self.files.get(index)
+        // Pad files are left out, so an index is not a position.
+        self.files.iter().find(|f| f.index == index)
     }
 
     pub fn selected(&self) -> Vec<usize> {
@@ -88,20 +91,49 @@ impl SwarmTorrent {
         if added.is_empty() {
             return Ok(());
         }
-        self.check_space(&added).await?;
-        let updated: HashSet<usize> = {
-            let mut selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
-            selected.extend(indices);
-            selected.sort_unstable();
-            selected.dedup();
-            selected.iter().copied().collect()
+        // librqbit refuses to change the selection while it checks the files on disk (right
+        // after start, or after a disk fault): wait for the check, as long as for metadata,
+        // and again if a restart began a new check in between.
+        let deadline = tokio::time::Instant::now() + self.init_timeout;
+        let too_slow = || {
+            P2pError::Engine(anyhow::anyhow!(
+                "the check of the files on disk took longer than {:?}",
+                self.init_timeout
+            ))
         };
-        // librqbit refuses to change the selection while it checks the files on disk.
-        self.handle.wait_until_initialized().await?;
-        engine
-            .session
-            .update_only_files(&self.handle, &updated)
-            .await?;
+        let mut space_checked = false;
+        let updated: HashSet<usize> = loop {
+            tokio::time::timeout_at(deadline, self.wait_initialized())
+                .await
+                .map_err(|_| too_slow())??;
+            if !space_checked {
+                self.check_space(&added).await?;
+                space_checked = true;
+            }
+            let updated: HashSet<usize> = {
+                let selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
+                selected.iter().chain(indices).copied().collect()
+            };
+            match engine
+                .session
+                .update_only_files(&self.handle, &updated)
+                .await
+            {
+                Ok(()) => break updated,
+                Err(_) if self.handle.with_state(|s| s.name() == "initializing") => {
+                    if tokio::time::Instant::now() >= deadline {
+                        return Err(too_slow());
+                    }
+                }
+                Err(e) => return Err(self.engine_error(e)),
+            }
+        };
+        // Recorded only once the engine took it, so a failed change is tried again.
+        {
+            let mut selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
+            *selected = updated.into_iter().collect();
+            selected.sort_unstable();
+        }
         // The earlier watcher may have finished with the old selection.
         tokio::spawn(self.clone().finish_when_complete());
         Ok(())
@@ -155,7 +187,7 @@ impl SwarmTorrent {
         let reserve = self.disk_reserve;
         tokio::task::spawn_blocking(move || check_free_space(&folder, needed, reserve))
             .await
-            .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?
+            .map_err(|e| P2pError::Internal(format!("free-space check failed: {e}")))?
     }
 
     /// A torrent stopped by a disk fault starts again (librqbit re-checks its files) once the
@@ -179,7 +211,7 @@ impl SwarmTorrent {
                 .sum::<u64>()
         })
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("free-space check failed: {e}")))?;
+        .map_err(|e| P2pError::Internal(format!("free-space check failed: {e}")))?;
         // At least one byte: a disk with nothing left is refused even when the files look whole.
         if self.check_space_for(needed.max(1)).await.is_err() {
             return Err(P2pError::Disk(fault));
@@ -266,7 +298,8 @@ impl SwarmTorrent {
     /// size and mtime, which is what lets the cache serve them later.
     pub async fn update_partial_marker(&self) -> Result<(), P2pError> {
         let progress = self.handle.stats().file_progress;
-        if progress.len() != self.files.len() {
+        // librqbit counts pad files too: an index past its list means no progress report.
+        if progress.is_empty() || self.files.iter().any(|f| f.index >= progress.len()) {
             // Stopped (e.g. by a disk fault), librqbit reports no progress; the marker written
             // when the torrent was added still lists every file not known to be complete.
             return Ok(());
@@ -284,7 +317,7 @@ impl SwarmTorrent {
             write_partial_marker(&folder, &incomplete)
         })
         .await
-        .map_err(|e| P2pError::Engine(anyhow::anyhow!("cache marker task failed: {e}")))?;
+        .map_err(|e| P2pError::Internal(format!("cache marker task failed: {e}")))?;
         written.map_err(|source| P2pError::Store {
             path: self.folder.clone(),
             source,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 
-use super::{TORRENT_FILE_NAME, TorrentFile, files_of};
+use super::{TORRENT_FILE_NAME, files_of};
 use crate::target::InfoHash;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -75,8 +75,16 @@ pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCh
     let lengths = info.lengths();
     let piece_length = u64::from(lengths.default_piece_length());
     let total = lengths.total_length();
-    let offsets = file_offsets(&files);
-    let start = offsets[target.index];
+    // Every file of the torrent by its index, pad files included: they hold bytes of pieces.
+    let spans: Vec<Span> = info
+        .iter_file_details_ext()
+        .map(|f| Span {
+            offset: f.offset,
+            len: f.details.len,
+            path: (!f.details.attrs().padding).then(|| f.details.filename.to_pathbuf()),
+        })
+        .collect();
+    let start = spans.get(target.index).map_or(0, |s| s.offset);
     let end = start + target.len;
     let first_piece = start / piece_length;
     let last_piece = if target.len == 0 {
@@ -86,8 +94,7 @@ pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCh
     };
     let mut reader = Layout {
         folder,
-        files: &files,
-        offsets: &offsets,
+        spans: &spans,
     };
     let actual_len = crate::cache::files::open_regular(path)
         .map_err(std::io::Error::other)?
@@ -126,37 +133,35 @@ pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCh
     Ok(Some(check))
 }
 
-fn file_offsets(files: &[TorrentFile]) -> Vec<u64> {
-    let mut offset = 0;
-    files
-        .iter()
-        .map(|f| {
-            let here = offset;
-            offset += f.len;
-            here
-        })
-        .collect()
+/// One file's place in the torrent's concatenated bytes; `path` is `None` for a pad file.
+struct Span {
+    offset: u64,
+    len: u64,
+    path: Option<std::path::PathBuf>,
 }
 
 /// Reads byte ranges of the torrent's concatenated files.
 struct Layout<'a> {
     folder: &'a Path,
-    files: &'a [TorrentFile],
-    offsets: &'a [u64],
+    spans: &'a [Span],
 }
 
 impl Layout<'_> {
     /// Appends torrent bytes `[start, end)` to `out`; `false` when a file is missing or short.
     fn read(&mut self, start: u64, end: u64, out: &mut Vec<u8>) -> std::io::Result<bool> {
-        for (file, &offset) in self.files.iter().zip(self.offsets) {
-            let file_end = offset + file.len;
-            if file_end <= start || offset >= end || file.len == 0 {
+        for span in self.spans {
+            let (offset, file_end) = (span.offset, span.offset + span.len);
+            if file_end <= start || offset >= end || span.len == 0 {
                 continue;
             }
             let from = start.max(offset) - offset;
             let to = end.min(file_end) - offset;
-            let Ok(mut handle) = crate::cache::files::open_regular(&self.folder.join(&file.path))
-            else {
+            let Some(path) = &span.path else {
+                // BEP 47: pad files are zeros and never on disk.
+                out.resize(out.len() + usize::try_from(to - from).unwrap_or(0), 0);
+                continue;
+            };
+            let Ok(mut handle) = crate::cache::files::open_regular(&self.folder.join(path)) else {
                 return Ok(false);
             };
             if handle.metadata()?.len() < to {

@@ -349,3 +349,37 @@ fn serve_reports_a_full_disk_and_streams_again_once_space_is_freed() {
         bytes.len()
     );
 }
+
+#[test]
+fn serve_checks_the_space_of_the_requested_file_not_the_default_one() {
+    let Some(disk) = SmallDisk::new(32) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("Show");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("e01.mp4"), payload(48 * MIB, 21)).expect("video");
+    let srt = b"1\n00:00:01,000 --> 00:00:02,000\nSmall\n";
+    std::fs::write(folder.join("e01.srt"), srt).expect("srt");
+    let torrent = make_torrent(&folder, 256 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, &folder, None);
+    let mut cmd = disk.peerstream();
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--disk-reserve-mib", "1"])
+        .args(peer_flags(seeder.addr));
+    let server = Server::spawn(cmd);
+    let get = |path: String| {
+        reqwest::blocking::Client::new()
+            .get(server.url(&path))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .expect("request")
+    };
+    // The 48 MiB video does not fit on the 32 MiB disk; its 40-byte subtitle does.
+    let subtitle = get(format!("/stream/proxy/{}/1", torrent.info_hash));
+    assert_eq!(subtitle.status().as_u16(), 200);
+    assert_eq!(subtitle.bytes().expect("srt").as_ref(), srt);
+    let video = get(format!("/stream/proxy/{}/0", torrent.info_hash));
+    assert_eq!(video.status().as_u16(), 507);
+    let body: serde_json::Value = video.json().expect("JSON error");
+    assert_eq!(body["code"], "insufficient_storage", "{body}");
+}

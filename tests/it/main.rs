@@ -10,6 +10,7 @@ mod generated;
 mod integrity;
 mod nat_coordinator;
 mod nat_lab;
+mod p2p_errors;
 mod play;
 mod players;
 mod progress_tmux;

@@ -215,3 +215,86 @@ fn sigterm_stops_play_and_its_player_with_exit_143() {
     });
     assert!(gone, "the player {player} outlived play");
 }
+
+/// A season folder with a video large enough that librqbit's check of it on start-up takes a
+/// moment, and its subtitle; seeded on loopback.
+fn seeded_episode(dir: &Path) -> (String, Vec<u8>, crate::support::swarm::Seeder) {
+    let folder = dir.join("Show");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("e01.mp4"), fake_mp4(24 * 1024 * 1024, 9)).expect("video");
+    let srt = b"1\n00:00:01,000 --> 00:00:02,000\nRight after start-up\n".to_vec();
+    std::fs::write(folder.join("e01.srt"), &srt).expect("srt");
+    let torrent = make_torrent(&folder, 64 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, &folder, None);
+    (torrent.info_hash, srt, seeder)
+}
+
+#[test]
+fn play_gets_its_subtitle_right_after_start_up_with_stored_metadata() {
+    if !have_tool("curl") {
+        assert!(std::env::var("CI").is_err(), "CI=true: curl is missing");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (hash, srt, seeder) = seeded_episode(dir.path());
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let cache = dir.path().join("cache");
+    // The video only: its metadata is stored, the subtitle is not downloaded yet.
+    let fetched = peerstream(&cache)
+        .args(["fetch", &hash])
+        .args(&flags)
+        .output()
+        .expect("fetch");
+    assert!(fetched.status.success(), "{fetched:?}");
+    // A fresh process: the subtitle request meets librqbit checking the video on disk.
+    let player = stand_in_player(dir.path());
+    let output = peerstream(&cache)
+        .args(["play", &hash, "--player", &player])
+        .args(&flags)
+        .output()
+        .expect("run play");
+    assert!(
+        output.status.success(),
+        "play: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("sub.out")).expect("subtitle"),
+        srt
+    );
+}
+
+#[test]
+fn subtitles_of_a_cached_torrent_are_served_without_p2p() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (hash, srt, seeder) = seeded_episode(dir.path());
+    let cache = dir.path().join("cache");
+    let fetched = peerstream(&cache)
+        .args(["fetch", &hash, "--all"])
+        .args(loopback_flags(&[seeder.addr], &[]))
+        .output()
+        .expect("fetch");
+    assert!(fetched.status.success(), "{fetched:?}");
+    drop(seeder);
+
+    let server = Server::start(&cache, &["--no-p2p"]);
+    let url = server.url(&format!("/stream/proxy/{hash}/1"));
+    let response = reqwest::blocking::get(&url).expect("subtitle");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/x-subrip",
+        "{:?}",
+        response.headers()
+    );
+    assert_eq!(response.bytes().expect("body").as_ref(), srt.as_slice());
+
+    // Same length, other bytes: no longer the verified file, so not served.
+    let on_disk = cache.join(&hash).join("e01.srt");
+    let mut changed = srt.clone();
+    changed[0] = b'2';
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&on_disk, &changed).expect("change the subtitle");
+    let response = reqwest::blocking::get(&url).expect("subtitle");
+    assert_eq!(response.status().as_u16(), 404);
+}
