@@ -69,6 +69,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
     let state = AppState {
         pipeline: pipeline.clone(),
         token: None,
+        policy: http::Policy::new([127, 0, 0, 1].into(), &[], &[]),
     };
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let server = http::bind(state, loopback, async {

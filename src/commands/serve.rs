@@ -36,6 +36,11 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     let state = AppState {
         pipeline: std::sync::Arc::new(Pipeline::new(Cache::new(cache_dir), p2p)),
         token: token.clone(),
+        policy: http::Policy::new(
+            bind.ip(),
+            &ctx.settings.allowed_hosts,
+            &ctx.settings.cors_origins,
+        ),
     };
 
     let pipeline = state.pipeline.clone();

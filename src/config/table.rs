@@ -188,6 +188,16 @@ settings! {
         secret = true, example = Some("\"change-me\""),
         unset_note = Some("not set: one is generated when binding beyond loopback");
 
+    /// Host names (besides the bound address, localhost and loopback IPs) that requests may
+    /// carry in their Host header (repeatable); others get 403 (DNS-rebinding protection).
+    allowed_hosts: Vec<String> = Vec::new(), "serve.allowed_hosts", Serve,
+        flag = Some("allowed-host"), env = Some("PEERSTREAM_ALLOWED_HOSTS"), value_name = Some("NAME");
+
+    /// Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);
+    /// streams answer every origin.
+    cors_origins: Vec<String> = Vec::new(), "serve.cors_origins", Serve,
+        flag = Some("cors-origin"), env = Some("PEERSTREAM_CORS_ORIGINS"), value_name = Some("ORIGIN");
+
     /// Stream unknown hashes from the swarm; off serves only mock and cached files
     /// (unknown hashes get 404).
     serve_p2p: bool = true, "serve.p2p", Serve,

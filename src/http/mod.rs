@@ -2,9 +2,12 @@
 //! so every socket gets TCP_NODELAY (warp's own acceptor offers no hook for it).
 
 mod error;
+mod policy;
 pub mod range;
 mod respond;
 mod routes;
+mod torrents;
+mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -18,6 +21,7 @@ use tokio::net::TcpListener;
 use crate::pipeline::Pipeline;
 
 pub use error::ApiError;
+pub use policy::Policy;
 
 /// A bound server: its real address, and the future that serves until `shutdown` resolves.
 pub struct BoundServer<F> {
@@ -31,6 +35,8 @@ pub struct AppState {
     pub pipeline: Arc<Pipeline>,
     /// Required on every request when set (servers bound beyond loopback).
     pub token: Option<String>,
+    /// Host check and CORS.
+    pub policy: Policy,
 }
 
 /// Binds `addr` and returns the server future; binding errors surface here, not later.
