@@ -15,5 +15,6 @@ mod play;
 mod players;
 mod progress_tmux;
 mod serve_http;
+mod serve_policy;
 mod swarm;
 mod swarm_third_party;
