@@ -162,7 +162,9 @@
       body.textContent = "";
       for (const entry of listing.entries) {
         const row = body.insertRow();
-        cell(row, entry.file, "name");
+        const prefix = entry.info_hash + "/";
+        const name = cell(row, entry.file.startsWith(prefix) ? entry.file.slice(prefix.length) : entry.file, "name");
+        name.title = entry.info_hash;
         cell(row, size(entry.size));
         cell(row, entry.state);
         const action = row.insertCell();
@@ -205,6 +207,12 @@
 
   refreshCache();
   refreshTorrents();
+  // `/?play=<hash or magnet>`: a link that opens the page playing something.
+  const toPlay = new URLSearchParams(location.search).get("play");
+  if (toPlay) {
+    $("target").value = toPlay;
+    open(toPlay, toPlay);
+  }
   setInterval(refreshTorrents, 2000);
   setInterval(refreshCache, 15000);
 })();
