@@ -268,6 +268,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;serve' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve`; port 0 picks a free port.')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
+            [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'Host names (besides the bound address, localhost and loopback IPs) that requests may')
+            [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);')
             [CompletionResult]::new('--p2p', '--p2p', [CompletionResultType]::ParameterName, 'Stream unknown hashes from the swarm; off serves only mock and cached files')
             [CompletionResult]::new('--no-p2p', '--no-p2p', [CompletionResultType]::ParameterName, 'The opposite of --p2p')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
@@ -325,6 +327,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;config;show' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve`; port 0 picks a free port.')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
+            [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'Host names (besides the bound address, localhost and loopback IPs) that requests may')
+            [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);')
             [CompletionResult]::new('--p2p', '--p2p', [CompletionResultType]::ParameterName, 'Stream unknown hashes from the swarm; off serves only mock and cached files')
             [CompletionResult]::new('--no-p2p', '--no-p2p', [CompletionResultType]::ParameterName, 'The opposite of --p2p')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')

@@ -247,6 +247,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;serve'= {
             cand --bind 'Listen address of `peerstream serve`; port 0 picks a free port.'
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
+            cand --allowed-host 'Host names (besides the bound address, localhost and loopback IPs) that requests may'
+            cand --cors-origin 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);'
             cand --p2p 'Stream unknown hashes from the swarm; off serves only mock and cached files'
             cand --no-p2p 'The opposite of --p2p'
             cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
@@ -302,6 +304,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;config;show'= {
             cand --bind 'Listen address of `peerstream serve`; port 0 picks a free port.'
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
+            cand --allowed-host 'Host names (besides the bound address, localhost and loopback IPs) that requests may'
+            cand --cors-origin 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);'
             cand --p2p 'Stream unknown hashes from the swarm; off serves only mock and cached files'
             cand --no-p2p 'The opposite of --p2p'
             cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'

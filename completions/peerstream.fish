@@ -204,6 +204,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s h -l hel
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 'Listen address of `peerstream serve`; port 0 picks a free port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l allowed-host -d 'Host names (besides the bound address, localhost and loopback IPs) that requests may' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cors-origin -d 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l p2p -d 'Stream unknown hashes from the swarm; off serves only mock and cached files' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-p2p -d 'The opposite of --p2p' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
@@ -251,6 +253,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l bind -d 'Listen address of `peerstream serve`; port 0 picks a free port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l allowed-host -d 'Host names (besides the bound address, localhost and loopback IPs) that requests may' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cors-origin -d 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l p2p -d 'Stream unknown hashes from the swarm; off serves only mock and cached files' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-p2p -d 'The opposite of --p2p' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r

@@ -436,6 +436,12 @@ async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> 
         )
     } else if rejection.is_not_found() {
         ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint")
+    } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "a .torrent may be at most 10 MiB",
+        )
     } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
