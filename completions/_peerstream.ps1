@@ -266,7 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;serve' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve`; port 0 picks a free port.')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
             [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'Host names (besides the bound address, localhost and loopback IPs) that requests may')
             [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);')
@@ -325,7 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;config;show' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve`; port 0 picks a free port.')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
             [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'Host names (besides the bound address, localhost and loopback IPs) that requests may')
             [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);')

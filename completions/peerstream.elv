@@ -245,7 +245,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --version 'Print version'
         }
         &'peerstream;serve'= {
-            cand --bind 'Listen address of `peerstream serve`; port 0 picks a free port.'
+            cand --bind 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);'
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
             cand --allowed-host 'Host names (besides the bound address, localhost and loopback IPs) that requests may'
             cand --cors-origin 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);'
@@ -302,7 +302,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;config;show'= {
-            cand --bind 'Listen address of `peerstream serve`; port 0 picks a free port.'
+            cand --bind 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);'
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
             cand --allowed-host 'Host names (besides the bound address, localhost and loopback IPs) that requests may'
             cand --cors-origin 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);'

@@ -202,7 +202,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s v -l ver
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s V -l version -d 'Print version'
-complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 'Listen address of `peerstream serve`; port 0 picks a free port.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l allowed-host -d 'Host names (besides the bound address, localhost and loopback IPs) that requests may' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cors-origin -d 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);' -r
@@ -251,7 +251,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "show" -d 'Print the effective configuration and where each value comes from (default, file, env or flag)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "init" -d 'Write a commented default config file [default: the platform config path]'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l bind -d 'Listen address of `peerstream serve`; port 0 picks a free port.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l bind -d 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l allowed-host -d 'Host names (besides the bound address, localhost and loopback IPs) that requests may' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cors-origin -d 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);' -r

@@ -1,6 +1,7 @@
 //! `serve`: the HTTP face of the pipeline.
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -9,6 +10,7 @@ use super::Context;
 use super::signal::shutdown_signal;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
+use crate::config::value::BindAddr;
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::pipeline::Pipeline;
@@ -17,7 +19,7 @@ use crate::pipeline::Pipeline;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
-    let bind = ctx.settings.bind;
+    let bind = resolve_bind(&ctx.settings.bind).await?;
     let mut token = ctx.settings.token.clone();
     if token.is_none() && !bind.ip().is_loopback() {
         let generated = generate_token()?;
@@ -33,14 +35,15 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         .await
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
     let p2p = p2p_enabled.then(|| ctx.settings.p2p_options());
+    // A bind name (`--bind media.lan:8787`) is a name this server answers to.
+    let mut allowed_hosts = ctx.settings.allowed_hosts.clone();
+    if ctx.settings.bind.ip().is_none() {
+        allowed_hosts.push(ctx.settings.bind.host.clone());
+    }
     let state = AppState {
         pipeline: std::sync::Arc::new(Pipeline::new(Cache::new(cache_dir), p2p)),
         token: token.clone(),
-        policy: http::Policy::new(
-            bind.ip(),
-            &ctx.settings.allowed_hosts,
-            &ctx.settings.cors_origins,
-        ),
+        policy: http::Policy::new(bind.ip(), &allowed_hosts, &ctx.settings.cors_origins),
     };
 
     let pipeline = state.pipeline.clone();
@@ -108,4 +111,27 @@ fn generate_token() -> Result<String> {
     Ok(data_encoding::BASE32_NOPAD
         .encode(&bytes)
         .to_ascii_lowercase())
+}
+
+/// The address to listen on: the IP as given, or the first address the name resolves to
+/// (IPv4 first, so `localhost` means 127.0.0.1 as the URLs printed assume).
+async fn resolve_bind(bind: &BindAddr) -> Result<SocketAddr> {
+    if let Some(ip) = bind.ip() {
+        return Ok(SocketAddr::new(ip, bind.port));
+    }
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((bind.host.as_str(), bind.port))
+        .await
+        .map_err(|e| {
+            CliError::new(ExitCode::Usage, format!("cannot resolve --bind {bind}: {e}"))
+                .with_hint("give an IP address, e.g. --bind 127.0.0.1:8787")
+        })?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| {
+            CliError::new(ExitCode::Usage, format!("--bind {bind} resolves to no address")).into()
+        })
 }

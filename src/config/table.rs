@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::value::{ColorChoice, SettingValue, Shape};
+use super::value::{BindAddr, ColorChoice, SettingValue, Shape};
 use super::{SettingError, Values};
 use crate::{nat, p2p};
 
@@ -177,8 +177,9 @@ settings! {
     color: ColorChoice = ColorChoice::Auto, "color", Global,
         flag = Some("color"), env = Some("PEERSTREAM_COLOR"), choices = ColorChoice::NAMES;
 
-    /// Listen address of `peerstream serve`; port 0 picks a free port.
-    bind: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8787)), "serve.bind", Serve,
+    /// Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);
+    /// port 0 picks a free port.
+    bind: BindAddr = BindAddr::from(SocketAddr::from(([127, 0, 0, 1], 8787))), "serve.bind", Serve,
         flag = Some("bind"), env = Some("PEERSTREAM_BIND");
 
     /// Access token required on every request (?token= or Authorization: Bearer).
