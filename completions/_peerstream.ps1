@@ -252,7 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Download every file of the torrent')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON record on stdout')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)')
             [CompletionResult]::new('--print-path', '--print-path', [CompletionResultType]::ParameterName, 'Print only the cached file''s path on stdout')
             [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'Write the file''s bytes to stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -478,7 +478,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;play' {
-            [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended')
+            [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is appended')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')

@@ -232,7 +232,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --all 'Download every file of the torrent'
-            cand --json 'Print one JSON record on stdout'
+            cand --json 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)'
             cand --print-path 'Print only the cached file''s path on stdout'
             cand --stdout 'Write the file''s bytes to stdout'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
@@ -440,7 +440,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;generate;help;help'= {
         }
         &'peerstream;play'= {
-            cand --player 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended'
+            cand --player 'mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is appended'
             cand --file 'Which file: its index or name [default: the largest video]'
             cand --port 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it'
             cand --dht 'Find peers through the DHT.'

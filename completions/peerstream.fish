@@ -195,7 +195,7 @@ always\t''
 never\t''"
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l all -d 'Download every file of the torrent'
-complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l json -d 'Print one JSON record on stdout'
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l json -d 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l print-path -d 'Print only the cached file\'s path on stdout'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l stdout -d 'Write the file\'s bytes to stdout'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
@@ -347,7 +347,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'One man page per command'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "all" -d 'All of them: ROOT/completions, ROOT/man and the settings table in ROOT/README.md'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l player -d 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l player -d 'mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is appended' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l file -d 'Which file: its index or name [default: the largest video]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l port -d 'Torrent listen port (TCP, and UDP for uTP and the DHT); the next few are tried when it' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l dht -d 'Find peers through the DHT.' -r

@@ -152,7 +152,13 @@ fn player_command(
         }
         "iina" => vec!["iina".to_owned(), "--no-stdin".to_owned()],
         custom => {
-            let words: Vec<String> = custom.split_whitespace().map(str::to_owned).collect();
+            // Shell-style words: `--player "'/opt/My Player/play' --fs"` keeps the quoted path.
+            let words = shlex::split(custom).ok_or_else(|| {
+                CliError::new(
+                    ExitCode::Usage,
+                    format!("--player {custom:?} has an unclosed quote or a trailing backslash"),
+                )
+            })?;
             if words.is_empty() {
                 return Err(CliError::new(ExitCode::Usage, "--player is empty").into());
             }
@@ -195,5 +201,14 @@ mod tests {
         let appended = player_command("echo", "http://h/v", &[], &extra).unwrap();
         assert_eq!(appended, ["echo", "--volume=50", "http://h/v"]);
         assert!(player_command("  ", "u", &[], &[]).is_err());
+        let quoted = player_command(
+            "'/opt/My Player/play' --title \"a b\" {url}",
+            "http://h/v",
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(quoted, ["/opt/My Player/play", "--title", "a b", "http://h/v"]);
+        assert!(player_command("'unclosed", "u", &[], &[]).is_err());
     }
 }
