@@ -208,7 +208,10 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert_eq!(quoted, ["/opt/My Player/play", "--title", "a b", "http://h/v"]);
+        assert_eq!(
+            quoted,
+            ["/opt/My Player/play", "--title", "a b", "http://h/v"]
+        );
         assert!(player_command("'unclosed", "u", &[], &[]).is_err());
     }
 }

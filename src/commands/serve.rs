@@ -122,8 +122,11 @@ async fn resolve_bind(bind: &BindAddr) -> Result<SocketAddr> {
     let found: Vec<SocketAddr> = tokio::net::lookup_host((bind.host.as_str(), bind.port))
         .await
         .map_err(|e| {
-            CliError::new(ExitCode::Usage, format!("cannot resolve --bind {bind}: {e}"))
-                .with_hint("give an IP address, e.g. --bind 127.0.0.1:8787")
+            CliError::new(
+                ExitCode::Usage,
+                format!("cannot resolve --bind {bind}: {e}"),
+            )
+            .with_hint("give an IP address, e.g. --bind 127.0.0.1:8787")
         })?
         .collect();
     found
@@ -132,6 +135,10 @@ async fn resolve_bind(bind: &BindAddr) -> Result<SocketAddr> {
         .or(found.first())
         .copied()
         .ok_or_else(|| {
-            CliError::new(ExitCode::Usage, format!("--bind {bind} resolves to no address")).into()
+            CliError::new(
+                ExitCode::Usage,
+                format!("--bind {bind} resolves to no address"),
+            )
+            .into()
         })
 }

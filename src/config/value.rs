@@ -402,7 +402,10 @@ mod tests {
     #[test]
     fn bind_takes_ip_or_name_and_port() {
         let v6: BindAddr = "[::1]:8787".parse().unwrap();
-        assert_eq!((v6.host.as_str(), v6.port, v6.to_string()), ("::1", 8787, "[::1]:8787".into()));
+        assert_eq!(
+            (v6.host.as_str(), v6.port, v6.to_string()),
+            ("::1", 8787, "[::1]:8787".into())
+        );
         let name: BindAddr = "LocalHost:0".parse().unwrap();
         assert_eq!((name.host.as_str(), name.port), ("localhost", 0));
         assert_eq!(name.ip(), None);
@@ -410,7 +413,14 @@ mod tests {
             "127.0.0.1:9".parse::<BindAddr>().unwrap().ip(),
             Some([127, 0, 0, 1].into())
         );
-        for bad in ["localhost", "localhost:", ":80", "a b:80", "host:99999", "[::1]"] {
+        for bad in [
+            "localhost",
+            "localhost:",
+            ":80",
+            "a b:80",
+            "host:99999",
+            "[::1]",
+        ] {
             assert!(bad.parse::<BindAddr>().is_err(), "{bad}");
         }
     }

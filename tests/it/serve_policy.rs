@@ -241,3 +241,25 @@ fn magnets_over_http_keep_their_trackers_and_peers() {
 fn percent_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+#[test]
+fn mock_has_only_file_zero_and_bind_takes_a_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cmd = peerstream(dir.path());
+    cmd.args(["serve", "--no-p2p", "--bind", "localhost:0"]);
+    let server = Server::spawn(cmd);
+    let port = server.addr().rsplit_once(':').expect("port").1.to_owned();
+    let zero = send(client().get(server.url(&format!("/stream/proxy/{MOCK_HASH}/0"))));
+    assert_eq!(zero.status(), StatusCode::OK);
+    for index in ["1", "7"] {
+        let other = send(client().get(server.url(&format!("/stream/proxy/{MOCK_HASH}/{index}"))));
+        assert_eq!(other.status(), StatusCode::NOT_FOUND, "{index}");
+        assert_eq!(code(other), "no_such_file");
+    }
+    let by_name = send(
+        client()
+            .get(server.url("/health"))
+            .header("host", format!("localhost:{port}")),
+    );
+    assert_eq!(by_name.status(), StatusCode::OK);
+}
