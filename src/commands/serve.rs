@@ -17,6 +17,8 @@ use crate::pipeline::Pipeline;
 
 /// How long open streams get to finish after Ctrl-C before the process exits anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// When serve says, once, that the DHT has found no node (librqbit's own retries are quiet).
+const DHT_BOOTSTRAP_NOTE_AFTER: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     let bind = resolve_bind(&ctx.settings.bind).await?;
@@ -84,8 +86,22 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         // first uncached request, so that request pays for neither.
         let warming = pipeline.clone();
         tokio::spawn(async move {
-            if let Some(Err(e)) = warming.engine().await {
-                tracing::warn!("torrent engine: {e} (retried on the next request)");
+            match warming.engine().await {
+                Some(Err(e)) => {
+                    tracing::warn!("torrent engine: {e} (retried on the next request)");
+                }
+                Some(Ok(engine)) => {
+                    tokio::time::sleep(DHT_BOOTSTRAP_NOTE_AFTER).await;
+                    if engine.dht_nodes() == Some(0) {
+                        tracing::warn!(
+                            "DHT: no bootstrap node answered within {}s (offline?); retrying in \
+                             the background, trackers and peers from magnets still work \
+                             (-vv shows each attempt)",
+                            DHT_BOOTSTRAP_NOTE_AFTER.as_secs()
+                        );
+                    }
+                }
+                None => {}
             }
         });
     }

@@ -1,6 +1,8 @@
 //! `serve`'s access rules over plain HTTP: the Host check (DNS rebinding), CORS headers, the
 //! token on every route, and magnets over HTTP.
 
+use std::time::Duration;
+
 use crate::support::*;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder, Response};
@@ -262,4 +264,42 @@ fn mock_has_only_file_zero_and_bind_takes_a_name() {
             .header("host", format!("localhost:{port}")),
     );
     assert_eq!(by_name.status(), StatusCode::OK);
+}
+
+#[test]
+fn offline_serve_says_once_that_the_dht_found_no_node() {
+    if !is_root() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI runs as root"
+        );
+        eprintln!("SKIP: needs root for unshare -n");
+        return;
+    }
+    if !have_tool("unshare") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("serve.log");
+    // A network namespace of its own: no route, no DNS, as on a machine that is offline.
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["-n", BIN, "--cache-dir"])
+        .arg(dir.path().join("cache"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--dht", "--port", "0"]);
+    isolate(&mut cmd);
+    let mut server = Server::spawn_logged(cmd, &log);
+    wait_until(Duration::from_secs(20), "the DHT note", || {
+        let text = server.stderr();
+        if text.contains("DHT:") {
+            Ok(())
+        } else {
+            Err(text)
+        }
+    });
+    // Long enough for librqbit's next bootstrap retries (1.5 s, 3 s, ...).
+    std::thread::sleep(Duration::from_secs(2));
+    server.terminate(Duration::from_secs(10));
+    let text = server.stderr();
+    assert_eq!(text.matches("DHT:").count(), 1, "{text}");
+    assert!(!text.contains("error in bootstrap"), "{text}");
 }
