@@ -191,6 +191,12 @@ pub fn all(
                 state
                     .policy
                     .decorate(path.as_str(), &headers, &mut response);
+                if response.status() == StatusCode::GATEWAY_TIMEOUT {
+                    response.headers_mut().insert(
+                        warp::http::header::RETRY_AFTER,
+                        warp::http::HeaderValue::from(torrents::RETRY_AFTER_SECS),
+                    );
+                }
                 // Nothing here is meant to be framed or sniffed into another type.
                 response.headers_mut().insert(
                     "x-content-type-options",
@@ -407,6 +413,10 @@ fn resolve_error(e: ResolveError, state: &AppState) -> ApiError {
             tracing::warn!("P2P: {message}");
             (StatusCode::BAD_GATEWAY, "p2p_error")
         }
+    };
+    let message = match torrents::waiting_note(&e, &state.pipeline) {
+        Some(note) => format!("{message}; {note}"),
+        None => message,
     };
     ApiError::new(status, code, state.pipeline.cache().hide_root(&message))
 }

@@ -200,6 +200,35 @@ fn describe(listing: &FileListing, base: &str, query: &str) -> Added {
     }
 }
 
+/// Seconds a client is told to wait (`Retry-After`) before asking again for a torrent whose
+/// metadata did not arrive: peers may turn up, and each request searches again.
+pub const RETRY_AFTER_SECS: u64 = 30;
+
+/// For a request that timed out waiting for a torrent's metadata: what was asked and where.
+pub fn waiting_note(error: &ResolveError, pipeline: &Pipeline) -> Option<String> {
+    let ResolveError::P2p(
+        crate::p2p::P2pError::MetadataTimeout { .. }
+        | crate::p2p::P2pError::MetadataUnavailable { .. },
+    ) = error
+    else {
+        return None;
+    };
+    let engine = pipeline.running_engine()?;
+    let options = engine.options();
+    let dht = match engine.dht_nodes() {
+        Some(nodes) => format!("the DHT ({nodes} nodes known)"),
+        None => "no DHT (off)".to_owned(),
+    };
+    Some(format!(
+        "waited for the torrent's metadata (its file list) from {dht}, {} trackers, {} configured \
+         peers and the magnet's tr/x.pe if given; nothing is downloaded yet: retry in \
+         {RETRY_AFTER_SECS}s (each request searches again), or add trackers/peers \
+         (?tr=..&x.pe=..)",
+        options.trackers.len(),
+        options.peers.len(),
+    ))
+}
+
 /// The engine opens a .torrent target by path; the upload lives in a temporary file until
 /// the engine has read it.
 fn save_upload(body: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {

@@ -303,3 +303,42 @@ fn offline_serve_says_once_that_the_dht_found_no_node() {
     assert_eq!(text.matches("DHT:").count(), 1, "{text}");
     assert!(!text.contains("error in bootstrap"), "{text}");
 }
+
+#[test]
+fn an_unknown_hash_says_what_it_waited_for_and_when_to_ask_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A port nobody listens on: a peer source that never answers.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .to_string();
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--no-dht",
+            "--no-trackers",
+            "--port",
+            "0",
+            "--peer",
+            &closed,
+            "--metadata-timeout",
+            "1",
+        ],
+    );
+    let response =
+        send(client().get(server.stream_url("c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01")));
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(response.headers()["retry-after"], "30");
+    let body: serde_json::Value = response.json().expect("json");
+    assert_eq!(body["code"], "no_peers");
+    let error = body["error"].as_str().expect("error");
+    assert!(
+        error.contains("waited for the torrent's metadata"),
+        "{error}"
+    );
+    assert!(
+        error.contains("no DHT (off), 0 trackers, 1 configured peers"),
+        "{error}"
+    );
+}
