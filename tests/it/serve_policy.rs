@@ -342,3 +342,42 @@ fn an_unknown_hash_says_what_it_waited_for_and_when_to_ask_again() {
         "{error}"
     );
 }
+
+#[test]
+fn a_torrent_file_posted_to_the_api_is_opened_and_streams() {
+    use crate::support::swarm::{Seeder, loopback_flags, make_torrent, payload};
+    let seed_dir = tempfile::tempdir().expect("seed dir");
+    let bytes = payload((3 << 20) + 11, 41);
+    let file = seed_dir.path().join("posted.mp4");
+    std::fs::write(&file, &bytes).expect("payload");
+    let torrent = make_torrent(&file, 64 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, seed_dir.path(), None);
+    let cache = tempfile::tempdir().expect("cache");
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(cache.path(), &flags);
+
+    let added = send(
+        client()
+            .post(server.url("/api/torrents"))
+            .header("content-type", "application/x-bittorrent")
+            .body(torrent.bytes.clone()),
+    );
+    assert_eq!(added.status(), StatusCode::OK);
+    let added: serde_json::Value = added.json().expect("json");
+    assert_eq!(added["info_hash"], torrent.info_hash.as_str());
+    assert_eq!(added["files"][0]["path"], "posted.mp4");
+    assert_eq!(added["files"][0]["size"], bytes.len());
+    let url = added["files"][0]["stream_url"].as_str().expect("url");
+    let range = send(client().get(url).header("range", "bytes=1000-1999"));
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(range.bytes().expect("body").as_ref(), &bytes[1000..2000]);
+
+    let broken = send(
+        client()
+            .post(server.url("/api/torrents"))
+            .body(&b"d4:infoi1ee"[..]),
+    );
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(code(broken), "invalid_target");
+}
