@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use crate::support::swarm::{Seeder, loopback_flags, make_torrent};
 use crate::support::*;
 
+const UNDECODABLE_HASH: &str = "c9e15763f722f23e98a29decdfae341b98d53056";
+
 /// Chromium and chromedriver, or a SKIP (a failure under CI=true).
 fn have_browser() -> bool {
     have_tool("chromium") && have_tool("chromedriver") && have_tool("python3")
@@ -134,6 +136,10 @@ fn page_lists_the_cache_plays_the_mock_and_seeks_with_a_token() {
         &format!("{HASH}/Some Movie.mp4"),
         &video_bytes(2 << 20),
     );
+    // An EBML head and nothing a decoder can use.
+    let mut mkv = vec![0x1a, 0x45, 0xdf, 0xa3];
+    mkv.extend(video_bytes(2 << 20));
+    put(dir.path(), &format!("{UNDECODABLE_HASH}/Show.mkv"), &mkv);
     let server = Server::start(dir.path(), &["--no-p2p", "--token", "s3cret"]);
     let driver = Driver::start();
     runtime().block_on(async {
@@ -205,6 +211,31 @@ fn page_lists_the_cache_plays_the_mock_and_seeks_with_a_token() {
         assert_eq!(
             command,
             format!("mpv '{}?token=s3cret'", server.stream_url(MOCK_HASH))
+        );
+
+        // A file the browser cannot decode: the page says so and gives the player command.
+        client
+            .execute(
+                "window.peerstream.open(arguments[0]);",
+                vec![json!(UNDECODABLE_HASH)],
+            )
+            .await
+            .expect("open the mkv");
+        let note = wait_for(
+            &client,
+            "the cannot-decode note",
+            Duration::from_secs(20),
+            "const n = document.getElementById('decode-note'); return !n.hidden && n.textContent;",
+        )
+        .await;
+        let note = note.as_str().expect("text");
+        assert!(note.contains("cannot decode"), "{note}");
+        assert!(
+            note.contains(&format!(
+                "mpv '{}?token=s3cret'",
+                server.stream_url(UNDECODABLE_HASH)
+            )),
+            "{note}"
         );
         client.close().await.expect("close");
     });
