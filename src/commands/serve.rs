@@ -78,6 +78,9 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         cache_dir.display(),
         if p2p_enabled { "on" } else { "off" }
     ));
+    ctx.note(format!(
+        "page: {base}/{query}  (in a browser: the cache, a box for magnets, a player)"
+    ));
     ctx.note(format!("try:  mpv '{mock_url}'"));
     ctx.note(format!("      vlc '{mock_url}'"));
 
