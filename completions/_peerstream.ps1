@@ -252,7 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Download every file of the torrent')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON record on stdout')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)')
             [CompletionResult]::new('--print-path', '--print-path', [CompletionResultType]::ParameterName, 'Print only the cached file''s path on stdout')
             [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'Write the file''s bytes to stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -266,8 +266,10 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;serve' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve`; port 0 picks a free port.')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
+            [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'Host names (besides the bound address, localhost and loopback IPs) that requests may')
+            [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);')
             [CompletionResult]::new('--p2p', '--p2p', [CompletionResultType]::ParameterName, 'Stream unknown hashes from the swarm; off serves only mock and cached files')
             [CompletionResult]::new('--no-p2p', '--no-p2p', [CompletionResultType]::ParameterName, 'The opposite of --p2p')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a client has from connecting (or from the first byte of a later request) to')
@@ -327,8 +329,10 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;config;show' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve`; port 0 picks a free port.')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token required on every request (?token= or Authorization: Bearer).')
+            [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'Host names (besides the bound address, localhost and loopback IPs) that requests may')
+            [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);')
             [CompletionResult]::new('--p2p', '--p2p', [CompletionResultType]::ParameterName, 'Stream unknown hashes from the swarm; off serves only mock and cached files')
             [CompletionResult]::new('--no-p2p', '--no-p2p', [CompletionResultType]::ParameterName, 'The opposite of --p2p')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a client has from connecting (or from the first byte of a later request) to')
@@ -482,7 +486,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;play' {
-            [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended')
+            [CompletionResult]::new('--player', '--player', [CompletionResultType]::ParameterName, 'mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is appended')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which file: its index or name [default: the largest video]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a')
             [CompletionResult]::new('--dht', '--dht', [CompletionResultType]::ParameterName, 'Find peers through the DHT.')

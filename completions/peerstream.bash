@@ -541,7 +541,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +552,14 @@ _peerstream() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cors-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1589,7 +1597,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1600,6 +1608,14 @@ _peerstream() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cors-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -232,7 +232,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --all 'Download every file of the torrent'
-            cand --json 'Print one JSON record on stdout'
+            cand --json 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)'
             cand --print-path 'Print only the cached file''s path on stdout'
             cand --stdout 'Write the file''s bytes to stdout'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
@@ -245,8 +245,10 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --version 'Print version'
         }
         &'peerstream;serve'= {
-            cand --bind 'Listen address of `peerstream serve`; port 0 picks a free port.'
+            cand --bind 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);'
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
+            cand --allowed-host 'Host names (besides the bound address, localhost and loopback IPs) that requests may'
+            cand --cors-origin 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);'
             cand --p2p 'Stream unknown hashes from the swarm; off serves only mock and cached files'
             cand --no-p2p 'The opposite of --p2p'
             cand --header-timeout 'How long a client has from connecting (or from the first byte of a later request) to'
@@ -304,8 +306,10 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;config;show'= {
-            cand --bind 'Listen address of `peerstream serve`; port 0 picks a free port.'
+            cand --bind 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);'
             cand --token 'Access token required on every request (?token= or Authorization: Bearer).'
+            cand --allowed-host 'Host names (besides the bound address, localhost and loopback IPs) that requests may'
+            cand --cors-origin 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);'
             cand --p2p 'Stream unknown hashes from the swarm; off serves only mock and cached files'
             cand --no-p2p 'The opposite of --p2p'
             cand --header-timeout 'How long a client has from connecting (or from the first byte of a later request) to'
@@ -444,7 +448,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;generate;help;help'= {
         }
         &'peerstream;play'= {
-            cand --player 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended'
+            cand --player 'mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is appended'
             cand --file 'Which file: its index or name [default: the largest video]'
             cand --port 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a'
             cand --dht 'Find peers through the DHT.'

@@ -195,15 +195,17 @@ always\t''
 never\t''"
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l all -d 'Download every file of the torrent'
-complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l json -d 'Print one JSON record on stdout'
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l json -d 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l print-path -d 'Print only the cached file\'s path on stdout'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l stdout -d 'Write the file\'s bytes to stdout'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -s V -l version -d 'Print version'
-complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 'Listen address of `peerstream serve`; port 0 picks a free port.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l bind -d 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l allowed-host -d 'Host names (besides the bound address, localhost and loopback IPs) that requests may' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cors-origin -d 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l p2p -d 'Stream unknown hashes from the swarm; off serves only mock and cached files' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-p2p -d 'The opposite of --p2p' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l header-timeout -d 'How long a client has from connecting (or from the first byte of a later request) to' -r
@@ -253,8 +255,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "show" -d 'Print the effective configuration and where each value comes from (default, file, env or flag)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "init" -d 'Write a commented default config file [default: the platform config path]'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l bind -d 'Listen address of `peerstream serve`; port 0 picks a free port.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l bind -d 'Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'Access token required on every request (?token= or Authorization: Bearer).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l allowed-host -d 'Host names (besides the bound address, localhost and loopback IPs) that requests may' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cors-origin -d 'Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l p2p -d 'Stream unknown hashes from the swarm; off serves only mock and cached files' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-p2p -d 'The opposite of --p2p' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l header-timeout -d 'How long a client has from connecting (or from the first byte of a later request) to' -r
@@ -351,7 +355,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'One man page per command'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "all" -d 'All of them: ROOT/completions, ROOT/man and the settings table in ROOT/README.md'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l player -d 'mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l player -d 'mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is appended' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l file -d 'Which file: its index or name [default: the largest video]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l dht -d 'Find peers through the DHT.' -r

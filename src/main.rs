@@ -74,8 +74,10 @@ fn install_handlers(color: bool, verbose: u8, quiet: bool) -> color_eyre::Result
         .install()?;
     let default_level = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "peerstream=info,warn",
-        (false, 1) => "peerstream=debug,info",
+        // librqbit's DHT warns at every bootstrap retry (each few seconds when offline): serve
+        // says it once (see commands/serve.rs); -vv shows every attempt.
+        (false, 0) => "peerstream=info,librqbit_dht=error,warn",
+        (false, 1) => "peerstream=debug,librqbit_dht=error,info",
         (false, _) => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -310,7 +310,11 @@ impl Pipeline {
     pub async fn resolve(&self, request: &Request) -> Result<Source, ResolveError> {
         let info_hash = request.target.info_hash();
         if let Some(h) = info_hash.filter(InfoHash::is_mock) {
-            return Ok(Source::Mock { info_hash: h });
+            // The mock is a one-file torrent: file 0 only.
+            return match request.file {
+                Some(index) if index != 0 => Err(ResolveError::NoSuchFile { index }),
+                _ => Ok(Source::Mock { info_hash: h }),
+            };
         }
         if let Some(h) = info_hash {
             let file = request.file;

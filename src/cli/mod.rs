@@ -208,7 +208,8 @@ pub struct FetchArgs {
     #[command(flatten)]
     pub settings: SettingArgs<SwarmScope>,
 
-    /// Print one JSON record on stdout
+    /// Print NDJSON on stdout: one JSON object per line (progress events, then the result;
+    /// schema: docs/JSON.md)
     #[arg(long, env = "PEERSTREAM_JSON", conflicts_with_all = ["print_path", "stdout"], value_parser = BoolishValueParser::new())]
     pub json: bool,
 
@@ -226,7 +227,8 @@ pub struct PlayArgs {
     /// Info-hash (40-hex or 32-base32), magnet URI, or path of a .torrent file
     pub target: String,
 
-    /// mpv, vlc, iina, or a command line: the URL replaces `{url}` or is appended
+    /// mpv, vlc, iina, or a command line (shell-style quoting): the URL replaces `{url}` or is
+    /// appended
     #[arg(
         long,
         env = "PEERSTREAM_PLAYER",

@@ -56,6 +56,7 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
     let state = AppState {
         pipeline: pipeline.clone(),
         token: None,
+        policy: http::Policy::new([127, 0, 0, 1].into(), &[], &[]),
     };
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let limits = http::Limits::defaults(http::raise_nofile_limit());
@@ -133,7 +134,13 @@ fn player_command(
         }
         "iina" => vec!["iina".to_owned(), "--no-stdin".to_owned()],
         custom => {
-            let words: Vec<String> = custom.split_whitespace().map(str::to_owned).collect();
+            // Shell-style words: `--player "'/opt/My Player/play' --fs"` keeps the quoted path.
+            let words = shlex::split(custom).ok_or_else(|| {
+                CliError::new(
+                    ExitCode::Usage,
+                    format!("--player {custom:?} has an unclosed quote or a trailing backslash"),
+                )
+            })?;
             if words.is_empty() {
                 return Err(CliError::new(ExitCode::Usage, "--player is empty").into());
             }
@@ -176,5 +183,17 @@ mod tests {
         let appended = player_command("echo", "http://h/v", &[], &extra).unwrap();
         assert_eq!(appended, ["echo", "--volume=50", "http://h/v"]);
         assert!(player_command("  ", "u", &[], &[]).is_err());
+        let quoted = player_command(
+            "'/opt/My Player/play' --title \"a b\" {url}",
+            "http://h/v",
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            quoted,
+            ["/opt/My Player/play", "--title", "a b", "http://h/v"]
+        );
+        assert!(player_command("'unclosed", "u", &[], &[]).is_err());
     }
 }

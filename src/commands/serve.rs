@@ -1,6 +1,7 @@
 //! `serve`: the HTTP face of the pipeline.
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -9,15 +10,18 @@ use super::Context;
 use super::signal::shutdown_signal;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
+use crate::config::value::BindAddr;
 use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::pipeline::Pipeline;
 
 /// How long open streams get to finish after Ctrl-C before the process exits anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// When serve says, once, that the DHT has found no node (librqbit's own retries are quiet).
+const DHT_BOOTSTRAP_NOTE_AFTER: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
-    let bind = ctx.settings.bind;
+    let bind = resolve_bind(&ctx.settings.bind).await?;
     let mut token = ctx.settings.token.clone();
     if token.is_none() && !bind.ip().is_loopback() {
         let generated = generate_token()?;
@@ -33,9 +37,15 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         .await
         .wrap_err_with(|| format!("creating the cache folder {}", cache_dir.display()))?;
     let p2p = p2p_enabled.then(|| ctx.settings.p2p_options());
+    // A bind name (`--bind media.lan:8787`) is a name this server answers to.
+    let mut allowed_hosts = ctx.settings.allowed_hosts.clone();
+    if ctx.settings.bind.ip().is_none() {
+        allowed_hosts.push(ctx.settings.bind.host.clone());
+    }
     let state = AppState {
         pipeline: std::sync::Arc::new(Pipeline::new(Cache::new(cache_dir), p2p)),
         token: token.clone(),
+        policy: http::Policy::new(bind.ip(), &allowed_hosts, &ctx.settings.cors_origins),
     };
 
     // Sockets are the server's currency: take every file descriptor the system allows.
@@ -73,6 +83,9 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         cache_dir.display(),
         if p2p_enabled { "on" } else { "off" }
     ));
+    ctx.note(format!(
+        "page: {base}/{query}  (in a browser: the cache, a box for magnets, a player)"
+    ));
     ctx.note(format!("try:  mpv '{mock_url}'"));
     ctx.note(format!("      vlc '{mock_url}'"));
 
@@ -81,8 +94,22 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         // first uncached request, so that request pays for neither.
         let warming = pipeline.clone();
         tokio::spawn(async move {
-            if let Some(Err(e)) = warming.engine().await {
-                tracing::warn!("torrent engine: {e} (retried on the next request)");
+            match warming.engine().await {
+                Some(Err(e)) => {
+                    tracing::warn!("torrent engine: {e} (retried on the next request)");
+                }
+                Some(Ok(engine)) => {
+                    tokio::time::sleep(DHT_BOOTSTRAP_NOTE_AFTER).await;
+                    if engine.dht_nodes() == Some(0) {
+                        tracing::warn!(
+                            "DHT: no bootstrap node answered within {}s (offline?); retrying in \
+                             the background, trackers and peers from magnets still work \
+                             (-vv shows each attempt)",
+                            DHT_BOOTSTRAP_NOTE_AFTER.as_secs()
+                        );
+                    }
+                }
+                None => {}
             }
         });
     }
@@ -108,4 +135,34 @@ fn generate_token() -> Result<String> {
     Ok(data_encoding::BASE32_NOPAD
         .encode(&bytes)
         .to_ascii_lowercase())
+}
+
+/// The address to listen on: the IP as given, or the first address the name resolves to
+/// (IPv4 first, so `localhost` means 127.0.0.1 as the URLs printed assume).
+async fn resolve_bind(bind: &BindAddr) -> Result<SocketAddr> {
+    if let Some(ip) = bind.ip() {
+        return Ok(SocketAddr::new(ip, bind.port));
+    }
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((bind.host.as_str(), bind.port))
+        .await
+        .map_err(|e| {
+            CliError::new(
+                ExitCode::Usage,
+                format!("cannot resolve --bind {bind}: {e}"),
+            )
+            .with_hint("give an IP address, e.g. --bind 127.0.0.1:8787")
+        })?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| {
+            CliError::new(
+                ExitCode::Usage,
+                format!("--bind {bind} resolves to no address"),
+            )
+            .into()
+        })
 }

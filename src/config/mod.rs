@@ -397,7 +397,7 @@ mod tests {
         let s = &resolved.settings;
         assert_eq!(s.cache_dir, PathBuf::from("/srv/cache"));
         assert_eq!(s.color, ColorChoice::Never);
-        assert_eq!(s.bind, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(s.bind.to_string(), "127.0.0.1:9000");
         assert!(!s.dht);
         assert_eq!(s.metadata_timeout, std::time::Duration::from_secs(11));
         assert_eq!(s.stall_timeout, std::time::Duration::from_secs(60));

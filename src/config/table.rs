@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::value::{ColorChoice, SettingValue, Shape};
+use super::value::{BindAddr, ColorChoice, SettingValue, Shape};
 use super::{SettingError, Values};
 use crate::{http, nat, p2p};
 
@@ -182,8 +182,9 @@ settings! {
     color: ColorChoice = ColorChoice::Auto, "color", Global,
         flag = Some("color"), env = Some("PEERSTREAM_COLOR"), choices = ColorChoice::NAMES;
 
-    /// Listen address of `peerstream serve`; port 0 picks a free port.
-    bind: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8787)), "serve.bind", Serve,
+    /// Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);
+    /// port 0 picks a free port.
+    bind: BindAddr = BindAddr::from(SocketAddr::from(([127, 0, 0, 1], 8787))), "serve.bind", Serve,
         flag = Some("bind"), env = Some("PEERSTREAM_BIND");
 
     /// Access token required on every request (?token= or Authorization: Bearer).
@@ -192,6 +193,16 @@ settings! {
         flag = Some("token"), env = Some("PEERSTREAM_TOKEN"), value_name = Some("TOKEN"),
         secret = true, example = Some("\"change-me\""),
         unset_note = Some("not set: one is generated when binding beyond loopback");
+
+    /// Host names (besides the bound address, localhost and loopback IPs) that requests may
+    /// carry in their Host header (repeatable); others get 403 (DNS-rebinding protection).
+    allowed_hosts: Vec<String> = Vec::new(), "serve.allowed_hosts", Serve,
+        flag = Some("allowed-host"), env = Some("PEERSTREAM_ALLOWED_HOSTS"), value_name = Some("NAME");
+
+    /// Web origins whose pages may read /api/* (repeatable, e.g. http://localhost:3000);
+    /// streams answer every origin.
+    cors_origins: Vec<String> = Vec::new(), "serve.cors_origins", Serve,
+        flag = Some("cors-origin"), env = Some("PEERSTREAM_CORS_ORIGINS"), value_name = Some("ORIGIN");
 
     /// Stream unknown hashes from the swarm; off serves only mock and cached files
     /// (unknown hashes get 404).

@@ -145,6 +145,79 @@ impl SettingValue for SocketAddr {
     }
 }
 
+/// A listen address whose host may be a name (`localhost:8787`), resolved when serve binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindAddr {
+    /// An IP address (IPv6 without brackets) or a host name.
+    pub host: String,
+    pub port: u16,
+}
+
+impl BindAddr {
+    /// The address itself when the host is an IP literal (no lookup needed).
+    pub fn ip(&self) -> Option<std::net::IpAddr> {
+        self.host.parse().ok()
+    }
+}
+
+impl From<SocketAddr> for BindAddr {
+    fn from(addr: SocketAddr) -> Self {
+        BindAddr {
+            host: addr.ip().to_string(),
+            port: addr.port(),
+        }
+    }
+}
+
+impl std::fmt::Display for BindAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl std::str::FromStr for BindAddr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(addr) = text.parse::<SocketAddr>() {
+            return Ok(addr.into());
+        }
+        let invalid = || format!("{text:?} is not HOST:PORT (an IP address or a name, and a port)");
+        let (host, port) = text.rsplit_once(':').ok_or_else(invalid)?;
+        let port = port.parse::<u16>().map_err(|_| invalid())?;
+        let valid_name = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !valid_name {
+            return Err(invalid());
+        }
+        Ok(BindAddr {
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+}
+
+impl SettingValue for BindAddr {
+    const VALUE_NAME: &'static str = "HOST:PORT";
+
+    fn from_cli(values: &[String]) -> Result<Self, String> {
+        last(values)?.parse()
+    }
+    fn from_toml(value: &toml::Value) -> Result<Self, String> {
+        Self::from_cli(&[String::from_toml(value)?])
+    }
+    fn to_toml(&self) -> Option<toml::Value> {
+        Some(toml::Value::String(self.to_string()))
+    }
+}
+
 /// A duration: whole or decimal seconds (`30`, `2.5`) or with units (`500ms`, `1m 30s`, `2h`).
 /// The file takes a number of seconds or such a string. One syntax for every duration.
 impl SettingValue for Duration {
@@ -325,6 +398,32 @@ pub fn inline(value: &toml::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bind_takes_ip_or_name_and_port() {
+        let v6: BindAddr = "[::1]:8787".parse().unwrap();
+        assert_eq!(
+            (v6.host.as_str(), v6.port, v6.to_string()),
+            ("::1", 8787, "[::1]:8787".into())
+        );
+        let name: BindAddr = "LocalHost:0".parse().unwrap();
+        assert_eq!((name.host.as_str(), name.port), ("localhost", 0));
+        assert_eq!(name.ip(), None);
+        assert_eq!(
+            "127.0.0.1:9".parse::<BindAddr>().unwrap().ip(),
+            Some([127, 0, 0, 1].into())
+        );
+        for bad in [
+            "localhost",
+            "localhost:",
+            ":80",
+            "a b:80",
+            "host:99999",
+            "[::1]",
+        ] {
+            assert!(bad.parse::<BindAddr>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn durations_take_seconds_or_units() {

@@ -4,10 +4,13 @@
 
 mod conn;
 mod error;
+mod policy;
 pub mod range;
 mod respond;
 mod routes;
 mod server;
+mod torrents;
+mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,6 +23,7 @@ use crate::pipeline::Pipeline;
 
 pub use conn::Timeouts;
 pub use error::ApiError;
+pub use policy::Policy;
 pub use server::{
     DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_WRITE_TIMEOUT_SECS, Limits,
     OVERLOADED_BODY, default_max_connections, nofile_limit_after_raise, raise_nofile_limit,
@@ -37,6 +41,8 @@ pub struct AppState {
     pub pipeline: Arc<Pipeline>,
     /// Required on every request when set (servers bound beyond loopback).
     pub token: Option<String>,
+    /// Host check and CORS.
+    pub policy: Policy,
 }
 
 /// Binds `addr` and returns the server future; binding errors surface here, not later.

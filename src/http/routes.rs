@@ -1,4 +1,5 @@
-//! Routes: `GET|HEAD /stream/proxy/:infoHash`, `GET /api/cache`, `GET /health`.
+//! Routes: `GET /` (the page), `GET|HEAD /stream/proxy/:infoHash`, `GET /stream/magnet`,
+//! `GET /api/cache`, `GET|POST /api/torrents`, `GET /api/status`, `GET /health`.
 //! Every failure is a JSON error; nothing a client sends can cause a 500 or a panic.
 
 use std::collections::HashMap;
@@ -7,15 +8,20 @@ use std::sync::Arc;
 
 use warp::http::header::HeaderMap;
 use warp::http::{Method, StatusCode};
+use warp::path::FullPath;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use super::AppState;
 use super::error::ApiError;
 use super::respond::serve_source;
+use super::{policy, torrents, web};
 use crate::cache::CacheListing;
 use crate::pipeline::{Request, ResolveError};
 use crate::target::{InfoHash, Target};
+
+/// The largest .torrent `POST /api/torrents` takes.
+const MAX_TORRENT_BYTES: u64 = 10 * 1024 * 1024;
 
 pub fn all(
     state: Arc<AppState>,
@@ -36,10 +42,44 @@ pub fn all(
         .and(get_or_head())
         .and(warp::method())
         .and(warp::header::headers_cloned())
+        .and(raw_query())
         .and(with_state.clone())
-        .then(|hash, index, method, headers, state| async move {
-            respond(stream_handler(hash, index, method, headers, state).await)
+        .then(|hash, index, method, headers, query, state| async move {
+            respond(stream_handler(hash, index, method, headers, query, state).await)
         });
+
+    let magnet = warp::path!("stream" / "magnet")
+        .and(get_or_head())
+        .and(raw_query())
+        .map(|query: String| match torrents::magnet_location(&query) {
+            Ok(location) => warp::http::Response::builder()
+                .status(StatusCode::FOUND)
+                .header(warp::http::header::LOCATION, location)
+                .body(warp::hyper::body::Bytes::new())
+                .map(Reply::into_response)
+                .unwrap_or_else(|e| {
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_magnet", e.to_string())
+                        .into_response()
+                }),
+            Err(error) => error.into_response(),
+        });
+
+    let add_torrent = warp::path!("api" / "torrents")
+        .and(warp::post())
+        .and(warp::body::content_length_limit(MAX_TORRENT_BYTES))
+        .and(warp::body::bytes())
+        .and(warp::header::headers_cloned())
+        .and(with_state.clone())
+        .then(
+            |body: bytes::Bytes, headers: HeaderMap, state: Arc<AppState>| async move {
+                let base = format!("http://{}", own_host(&headers));
+                match torrents::add(&state.pipeline, &body, &base).await {
+                    Ok(added) => warp::reply::json(&added).into_response(),
+                    Err(torrents::AddError::Api(e)) => e.into_response(),
+                    Err(torrents::AddError::Resolve(e)) => resolve_error(e, &state).into_response(),
+                }
+            },
+        );
 
     let torrents = warp::path!("api" / "torrents")
         .and(warp::get())
@@ -94,9 +134,13 @@ pub fn all(
         .into_response()
     });
 
-    authorised
+    let routes = authorised
         .and(
             stream
+                .or(magnet)
+                .unify()
+                .or(add_torrent)
+                .unify()
                 .or(cache)
                 .unify()
                 .or(torrents)
@@ -107,15 +151,61 @@ pub fn all(
                 .unify(),
         )
         .recover(handle_rejection)
-        .unify()
-        .map(|mut response: Response| {
-            // Nothing here is meant to be framed or sniffed into another type.
-            response.headers_mut().insert(
-                "x-content-type-options",
-                warp::http::HeaderValue::from_static("nosniff"),
-            );
-            response
-        })
+        .unify();
+
+    // The page asks a browser without the token for it (a form), instead of a JSON 401.
+    let page = {
+        let state = state.clone();
+        warp::path::end()
+            .and(get_or_head())
+            .and(warp::method())
+            .and(warp::header::headers_cloned())
+            .and(token_parts())
+            .map(
+                move |method: Method, headers: HeaderMap, bearer: Option<String>, query| {
+                    if token_given(&state, bearer, &query) {
+                        web::page(&method, &headers)
+                    } else {
+                        web::token_form()
+                    }
+                },
+            )
+    };
+    let routes = page.or(routes).unify();
+
+    // A foreign Host or a preflight is answered before the token is asked for.
+    let gate = {
+        let state = state.clone();
+        warp::path::full()
+            .and(warp::method())
+            .and(warp::header::headers_cloned())
+            .and_then(move |path: FullPath, method: Method, headers: HeaderMap| {
+                let answer = state.policy.gate(path.as_str(), &method, &headers);
+                async move { answer.ok_or_else(warp::reject::reject) }
+            })
+    };
+    warp::path::full()
+        .and(warp::header::headers_cloned())
+        .and(gate.or(routes).unify())
+        .map(
+            move |path: FullPath, headers: HeaderMap, mut response: Response| {
+                state
+                    .policy
+                    .decorate(path.as_str(), &headers, &mut response);
+                if response.status() == StatusCode::GATEWAY_TIMEOUT {
+                    response.headers_mut().insert(
+                        warp::http::header::RETRY_AFTER,
+                        warp::http::HeaderValue::from(torrents::RETRY_AFTER_SECS),
+                    );
+                }
+                // Nothing here is meant to be framed or sniffed into another type.
+                response.headers_mut().insert(
+                    "x-content-type-options",
+                    warp::http::HeaderValue::from_static("nosniff"),
+                );
+                response
+            },
+        )
 }
 
 #[derive(Debug)]
@@ -124,23 +214,12 @@ impl warp::reject::Reject for Unauthorised {}
 
 /// When a token is configured, requests must carry it as `?token=` or `Authorization: Bearer`.
 fn authorised(state: Arc<AppState>) -> impl Filter<Extract = (), Error = Rejection> + Clone {
-    warp::header::optional::<String>("authorization")
-        .and(
-            warp::query::<HashMap<String, String>>()
-                .or_else(|_| async { Ok::<_, Rejection>((HashMap::new(),)) }),
-        )
+    token_parts()
         .and_then(
             move |bearer: Option<String>, query: HashMap<String, String>| {
-                let state = state.clone();
+                let given = token_given(&state, bearer, &query);
                 async move {
-                    let Some(expected) = state.token.as_deref() else {
-                        return Ok(());
-                    };
-                    let given = bearer
-                        .as_deref()
-                        .and_then(bearer_token)
-                        .or(query.get("token").map(String::as_str));
-                    if given.is_some_and(|given| token_matches(given, expected)) {
+                    if given {
                         Ok(())
                     } else {
                         Err(warp::reject::custom(Unauthorised))
@@ -149,6 +228,40 @@ fn authorised(state: Arc<AppState>) -> impl Filter<Extract = (), Error = Rejecti
             },
         )
         .untuple_one()
+}
+
+/// The `Authorization` header and the query, where a token may be.
+fn token_parts()
+-> impl Filter<Extract = (Option<String>, HashMap<String, String>), Error = Rejection> + Clone {
+    warp::header::optional::<String>("authorization").and(
+        warp::query::<HashMap<String, String>>()
+            .or_else(|_| async { Ok::<_, Rejection>((HashMap::new(),)) }),
+    )
+}
+
+/// Whether the request carries the token (always, when none is configured).
+fn token_given(state: &AppState, bearer: Option<String>, query: &HashMap<String, String>) -> bool {
+    let Some(expected) = state.token.as_deref() else {
+        return true;
+    };
+    let given = bearer
+        .as_deref()
+        .and_then(bearer_token)
+        .or(query.get("token").map(String::as_str));
+    given.is_some_and(|given| token_matches(given, expected))
+}
+
+/// The query string as sent (empty when there is none).
+fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
+    warp::query::raw().or(warp::any().map(String::new)).unify()
+}
+
+/// The Host this request was answered for (the policy has checked it), for URLs the server
+/// builds; the loopback address when the client sent none.
+fn own_host(headers: &HeaderMap) -> &str {
+    policy::host_of(headers)
+        .filter(|h| !h.is_empty())
+        .unwrap_or("127.0.0.1")
 }
 
 /// The credentials of an `Authorization: Bearer <token>` header. The scheme is matched
@@ -172,6 +285,7 @@ async fn stream_handler(
     index: Option<String>,
     method: Method,
     headers: HeaderMap,
+    query: String,
     state: Arc<AppState>,
 ) -> Result<Response, ApiError> {
     if index.is_none()
@@ -187,10 +301,10 @@ async fn stream_handler(
             "the file index must be a number",
         )
     })?;
-    let request = Request {
-        target: Target::InfoHash(info_hash),
-        file,
-    };
+    // `?tr=..&x.pe=..`: a magnet's trackers and peers reach the engine with the hash.
+    let target = torrents::magnet_from_query(info_hash, &query)
+        .map_or(Target::InfoHash(info_hash), Target::Magnet);
+    let request = Request { target, file };
     let source = state
         .pipeline
         .resolve(&request)
@@ -209,11 +323,7 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<R
         .files(info_hash)
         .await
         .map_err(|e| resolve_error(e, state))?;
-    let host = headers
-        .get(warp::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && !h.contains(['/', '\\', ' ']))
-        .unwrap_or("127.0.0.1");
+    let host = own_host(headers);
     let query = state
         .token
         .as_deref()
@@ -259,6 +369,9 @@ fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
 /// nothing about this machine's folders.
 fn resolve_error(e: ResolveError, state: &AppState) -> ApiError {
     let mut error = ApiError::from(&e);
+    if let Some(note) = torrents::waiting_note(&e, &state.pipeline) {
+        error.message = format!("{}; {note}", error.message);
+    }
     error.message = state.pipeline.cache().hide_root(&error.message);
     error
 }
@@ -292,6 +405,12 @@ async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> 
         )
     } else if rejection.is_not_found() {
         ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint")
+    } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "a .torrent may be at most 10 MiB",
+        )
     } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -283,6 +283,14 @@ impl Engine {
         self.session.listen_addr()
     }
 
+    /// Nodes in the DHT routing tables; `None` with the DHT off.
+    pub fn dht_nodes(&self) -> Option<usize> {
+        self.session.get_dht().map(|dht| {
+            let stats = dht.stats();
+            stats.routing_table_size + stats.routing_table_size_v6
+        })
+    }
+
     pub fn options(&self) -> &P2pOptions {
         &self.options
     }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browser;
 mod cli;
 mod config_cli;
 mod disk_space;
@@ -16,5 +17,6 @@ mod players;
 mod progress_tmux;
 mod serve_http;
 mod serve_limits;
+mod serve_policy;
 mod swarm;
 mod swarm_third_party;

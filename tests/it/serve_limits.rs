@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
-const PARTIAL_HEAD: &[u8] = b"GET /health HTTP/1.1\r\nHost: x\r\n";
+const PARTIAL_HEAD: &[u8] = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
 const MIB: usize = 1024 * 1024;
 
 /// `serve --no-p2p` with `extra` flags and, when given, RLIMIT_NOFILE set to (soft, hard)
@@ -137,7 +137,11 @@ fn timed_health(server: &Server) -> (u16, Duration) {
 /// Sends a request for `path` and reads up to the end of the response head.
 fn request_head(stream: &mut TcpStream, path: &str, close: bool) -> String {
     let connection = if close { "Connection: close\r\n" } else { "" };
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\n{connection}\r\n").expect("send");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{connection}\r\n"
+    )
+    .expect("send");
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -345,7 +349,7 @@ fn an_oversized_request_head_is_refused() {
     // The server may answer and close before the whole head is sent.
     let _ = write!(
         stream,
-        "GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: {filler}\r\n\r\n"
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: {filler}\r\n\r\n"
     );
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
