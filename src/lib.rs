@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod exit;
 pub mod http;
+pub mod metadata;
 pub mod mock;
 pub mod nat;
 pub mod p2p;

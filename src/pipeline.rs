@@ -410,7 +410,7 @@ impl Pipeline {
         // Metadata and the cache walk are file work: off the async workers. Metadata that is
         // not a small regular file counts as absent.
         let known = tokio::task::spawn_blocking(move || {
-            let folder = cache.root().join(info_hash.to_hex());
+            let folder = cache.torrent_folder(&info_hash);
             if let Some(facts) = crate::cache::TorrentFacts::load(&folder) {
                 return Some(Ok(facts.files));
             }
@@ -451,7 +451,7 @@ fn lookup(
     let Some(index) = file else {
         return cache.lookup(info_hash);
     };
-    let folder = cache.root().join(info_hash.to_hex());
+    let folder = cache.torrent_folder(info_hash);
     let Some(facts) = crate::cache::TorrentFacts::load(&folder) else {
         return Err(Vec::new());
     };

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::files::{
     MAX_METADATA_BYTES, MAX_SMALL_FILE_BYTES, read_small, read_small_text, write_atomic,
 };
-use crate::p2p::{TORRENT_FILE_NAME, TorrentFile, files_of};
+use crate::metadata::{TORRENT_FILE_NAME, TorrentFile, files_of};
 use crate::target::InfoHash;
 
 /// Remembered verifications, beside the metadata.

@@ -22,6 +22,13 @@ pub use validate::{FileState, InvalidReason, MIN_VIDEO_SIZE, PARTIAL_MARKER};
 /// How deep below the cache folder files are looked for; torrents rarely nest deeper.
 const MAX_DEPTH: usize = 6;
 
+/// The folder of a torrent downloaded by peerstream: `<cache>/<info-hash>/`, holding its files,
+/// its metadata (`crate::metadata::TORRENT_FILE_NAME`) and its markers. The one place that says
+/// how the cache is laid out.
+pub fn torrent_folder(cache_root: &Path, info_hash: &InfoHash) -> PathBuf {
+    cache_root.join(info_hash.to_hex())
+}
+
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
@@ -121,6 +128,11 @@ impl Cache {
 
     /// The best complete file for `hash`: the largest valid video. `Err` carries every
     /// candidate that was found but rejected, so callers can say why nothing was served.
+    /// The folder peerstream downloads `info_hash` into (see [`torrent_folder`]).
+    pub fn torrent_folder(&self, info_hash: &InfoHash) -> PathBuf {
+        torrent_folder(&self.root, info_hash)
+    }
+
     pub fn lookup(&self, hash: &InfoHash) -> Result<CacheEntry, Vec<CacheEntry>> {
         let mut candidates = self.entries_for(Some(hash));
         candidates.sort_by_key(|e| (e.is_complete(), e.size));
@@ -140,7 +152,7 @@ impl Cache {
     pub fn subtitle(
         &self,
         facts: &TorrentFacts,
-        file: &crate::p2p::TorrentFile,
+        file: &crate::metadata::TorrentFile,
     ) -> Option<CacheEntry> {
         if !validate::is_subtitle_extension(&file.path) {
             return None;
@@ -242,7 +254,7 @@ impl Cache {
             let Some(info_hash) = info_hash else { continue };
             let facts = facts
                 .entry(info_hash)
-                .or_insert_with(|| TorrentFacts::load(&canonical_root.join(info_hash.to_hex())));
+                .or_insert_with(|| TorrentFacts::load(&torrent_folder(canonical_root, &info_hash)));
             out.push(self.describe(
                 entry.path(),
                 relative,
@@ -446,7 +458,7 @@ mod tests {
         let folder = dir.path().join(hash.to_hex());
         let path = folder.join("a.mp4");
         mp4(&path, len);
-        std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), &bytes).unwrap();
+        std::fs::write(folder.join(crate::metadata::TORRENT_FILE_NAME), &bytes).unwrap();
         let state = |cache: &Cache| cache.entries(&hash)[0].state.clone();
 
         // Right length, never verified: not served.
@@ -493,7 +505,7 @@ mod tests {
 
         // Another torrent's metadata counts as absent: the general rules alone apply.
         std::fs::write(
-            folder.join(crate::p2p::TORRENT_FILE_NAME),
+            folder.join(crate::metadata::TORRENT_FILE_NAME),
             metadata(len as u64 + 1),
         )
         .unwrap();
@@ -501,7 +513,7 @@ mod tests {
         assert!(integrity::read_metadata(&folder).is_none());
 
         // So does empty metadata.
-        std::fs::write(folder.join(crate::p2p::TORRENT_FILE_NAME), b"").unwrap();
+        std::fs::write(folder.join(crate::metadata::TORRENT_FILE_NAME), b"").unwrap();
         assert_eq!(state(&cache), FileState::Complete);
     }
 

@@ -28,18 +28,16 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use crate::cache::validate::write_partial_marker;
+pub use crate::metadata::{TORRENT_FILE_NAME, TorrentFile, files_of};
 use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
-pub use metadata::files_of;
 use metadata::torrent_file_hash;
-pub use select::{FileChoice, TorrentFile, choose_file, no_such_file, video_files};
+pub use select::{FileChoice, choose_file, no_such_file, video_files};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;
 
-/// Name of the stored metadata beside a torrent's files.
-pub const TORRENT_FILE_NAME: &str = ".peerstream.torrent";
 pub const DEFAULT_LISTEN_PORT: u16 = crate::nat::DEFAULT_PORT;
 /// Ports tried after the configured one when it is taken.
 pub const LISTEN_PORT_ATTEMPTS: u16 = 10;
@@ -187,6 +185,12 @@ fn human(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::BINARY)
 }
 
+impl From<crate::metadata::InvalidMetadata> for P2pError {
+    fn from(e: crate::metadata::InvalidMetadata) -> Self {
+        P2pError::InvalidMetadata { reason: e.reason }
+    }
+}
+
 impl From<anyhow::Error> for P2pError {
     fn from(e: anyhow::Error) -> Self {
         P2pError::Engine(e)
@@ -297,7 +301,7 @@ impl Engine {
 
     /// The folder a torrent downloads into.
     pub fn torrent_folder(&self, info_hash: &InfoHash) -> PathBuf {
-        self.cache_root.join(info_hash.to_hex())
+        crate::cache::torrent_folder(&self.cache_root, info_hash)
     }
 
     /// Opens (or returns the already open) torrent for `target`. Concurrent callers for the
@@ -573,7 +577,7 @@ fn selection(
 }
 
 fn folder_of(info_hash: InfoHash, cache_root: &Path) -> PathBuf {
-    cache_root.join(info_hash.to_hex())
+    crate::cache::torrent_folder(cache_root, &info_hash)
 }
 
 /// Runs blocking file work off the async workers.

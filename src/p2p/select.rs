@@ -1,20 +1,9 @@
 //! Which file of a torrent to play: the largest video by default, or one named by index or name.
 
-use std::path::PathBuf;
 use std::str::FromStr;
 
-use serde::Serialize;
-
 use crate::cache::validate::is_video_extension;
-
-/// One file of a torrent, as laid out below the torrent's cache folder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TorrentFile {
-    pub index: usize,
-    /// Relative to the torrent's folder in the cache.
-    pub path: PathBuf,
-    pub len: u64,
-}
+use crate::metadata::TorrentFile;
 
 /// `--file INDEX|NAME`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -107,6 +96,7 @@ pub fn video_files(files: &[TorrentFile]) -> impl Iterator<Item = &TorrentFile> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn files() -> Vec<TorrentFile> {
         [

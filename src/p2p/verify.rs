@@ -45,7 +45,7 @@ impl PieceCheck {
 /// The folder a torrent was downloaded into, when `path` lies in one with stored metadata.
 /// Blocking.
 pub fn torrent_folder_of(path: &Path, cache_root: &Path, info_hash: &InfoHash) -> Option<PathBuf> {
-    let folder = cache_root.join(info_hash.to_hex());
+    let folder = crate::cache::torrent_folder(cache_root, info_hash);
     (path.starts_with(&folder) && folder.join(TORRENT_FILE_NAME).is_file()).then_some(folder)
 }
 
@@ -59,8 +59,9 @@ pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCh
             format!("no usable {TORRENT_FILE_NAME}"),
         )
     })?;
-    let invalid =
-        |e: super::P2pError| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string());
+    let invalid = |e: crate::metadata::InvalidMetadata| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string())
+    };
     let files = files_of(&bytes).map_err(invalid)?;
     let parsed = librqbit::torrent_from_bytes(&bytes)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
