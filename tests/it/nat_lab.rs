@@ -572,3 +572,154 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
     assert!(status.success(), "exit {status}: {stderr}");
     assert!(!lab.upnp_rules().contains(&rule), "mapping left behind");
 }
+
+/// 30 % random UDP loss each way on the router: every run's verdict is either right or
+/// explicitly unknown, never a confident wrong one (no "UDP blocked", no wrong cone).
+#[test]
+fn loss_never_gives_a_confident_wrong_verdict() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let runs: usize = std::env::var("PEERSTREAM_LOSS_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let primary = format!("{STUN_PRIMARY}:3478");
+    for (mode, right) in [
+        ("masquerade", "port_restricted_cone"),
+        ("fullcone", "full_cone"),
+    ] {
+        let mut lab = Lab::new();
+        lab.set_mode(mode);
+        lab.set_loss(30);
+        lab.start_stun();
+        let (mut ok, mut unknown) = (0, 0);
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let started = std::time::Instant::now();
+            let (report, out) = detect(&lab, &[&primary], &["--no-port-mapping"]);
+            times.push(started.elapsed().as_millis());
+            let classic = field(&report, "classic").unwrap_or_default();
+            let context = format!(
+                "mode {mode} at 30 % loss: {}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+            // Behaviours that were decided must be right.
+            let mapping = field(&report, "mapping");
+            assert!(
+                mapping.is_none() || mapping.as_deref() == Some("endpoint_independent"),
+                "{context}"
+            );
+            let filtering = field(&report, "filtering");
+            let right_filtering = if mode == "fullcone" {
+                "endpoint_independent"
+            } else {
+                "address_and_port_dependent"
+            };
+            assert!(
+                filtering.is_none() || filtering.as_deref() == Some(right_filtering),
+                "{context}"
+            );
+            if classic == right {
+                ok += 1;
+                assert_eq!(out.status.code(), Some(0), "{context}");
+            } else {
+                assert_eq!(classic, "unknown", "{context}");
+                unknown += 1;
+            }
+        }
+        times.sort_unstable();
+        println!(
+            "loss 30 % {mode}: {runs} runs, {ok} right, {unknown} unknown, 0 wrong, median {} ms",
+            times[times.len() / 2]
+        );
+    }
+}
+
+/// No route and no DNS: "no STUN server reachable" (exit 8), never "UDP blocked"; and a dead
+/// first server costs about one round trip of the live one, not the timeout.
+#[test]
+fn unreachable_servers_and_a_dead_first_server() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode("masquerade");
+    lab.start_stun();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    // Nothing listens on the spare address: ICMP port unreachable comes back.
+    let dead = format!("{}:3478", netns::SPARE_PUBLIC);
+    let started = std::time::Instant::now();
+    let (report, out) = detect(&lab, &[&dead, &primary], &["--no-port-mapping"]);
+    let took = started.elapsed();
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(report["servers_tried"][0]["result"], "refused", "{context}");
+    assert_eq!(
+        report["servers_tried"][1]["result"], "answered",
+        "{context}"
+    );
+    // A silent (dropping) first server: the router drops what goes to 198.19.0.5.
+    let silent = "198.19.0.5:3478";
+    let started_silent = std::time::Instant::now();
+    let (report, out) = detect(&lab, &[silent, &primary], &["--no-port-mapping"]);
+    let took_silent = started_silent.elapsed();
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("port_restricted_cone"),
+        "{context}"
+    );
+    println!("dead first server: refused {took:?}, silent {took_silent:?} (timeout 3 s)");
+    assert!(
+        took_silent < std::time::Duration::from_millis(2500),
+        "{took_silent:?}"
+    );
+
+    // Only the dead server: refused is "no server reachable", exit 8, not "UDP blocked".
+    let (report, out) = detect(&lab, &[&dead], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(8), "{context}");
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+
+    // No route at all, and a name that cannot resolve.
+    lab.drop_client_route();
+    let started = std::time::Instant::now();
+    let (report, out) = detect(
+        &lab,
+        &[&primary, "stun.invalid:3478"],
+        &["--no-port-mapping", "--timeout", "1"],
+    );
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    println!("offline: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{context}"
+    );
+    assert_eq!(out.status.code(), Some(8), "{context}");
+    assert_eq!(
+        field(&report, "status").as_deref(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+    assert_eq!(
+        report["servers_tried"][0]["result"], "unreachable",
+        "{context}"
+    );
+    assert!(
+        !report["verdict"]
+            .to_string()
+            .contains("UDP does not get through"),
+        "{context}"
+    );
+}

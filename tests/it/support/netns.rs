@@ -184,6 +184,23 @@ impl Lab {
         self.exec(&self.router, &["nft", "-f", &file]);
     }
 
+    /// Random loss of `percent` % of the UDP packets the router forwards, each way (this kernel
+    /// has no netem; nft's numgen does it). Load the mode first: a mode flushes the ruleset.
+    pub fn set_loss(&self, percent: u32) {
+        let rules = format!(
+            "table inet loss {{\n chain fw {{\n  type filter hook forward priority -10; policy accept;\n  \
+             meta l4proto udp numgen random mod 100 < {percent} drop\n }}\n}}\n"
+        );
+        let file = self.dir.path().join("loss.nft");
+        std::fs::write(&file, rules).expect("loss rules");
+        self.exec(&self.router, &["nft", "-f", &path_str(&file)]);
+    }
+
+    /// Removes the client's default route: nothing outside its LAN is reachable.
+    pub fn drop_client_route(&self) {
+        self.ip(&self.client, &["route", "del", "default"]);
+    }
+
     /// Starts a daemon inside `ns`; it is killed on drop.
     pub fn spawn(&mut self, name: &str, ns: &str, args: &[&str]) {
         let log =
