@@ -138,7 +138,10 @@ fn print_report(r: &Report) -> Result<()> {
                     "answered, test mapping refused ({})",
                     x.error.as_deref().unwrap_or("no reason given")
                 ),
-                (true, None) => "answered".to_string(),
+                (true, None) => match &x.error {
+                    Some(e) => format!("answered, refused ({e})"),
+                    None => "answered".to_string(),
+                },
             };
             format!("{name} {state}")
         };

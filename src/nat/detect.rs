@@ -112,12 +112,23 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
             ("NAT-PMP", &p.nat_pmp),
             ("PCP", &p.pcp),
         ] {
-            if x.answered && x.test_mapping == Some(false) {
+            if x.answered && x.test_mapping != Some(true) && x.error.is_some() {
                 report.notes.push(format!(
-                    "{name} refused the test mapping: {}",
+                    "{name} refused: {}",
                     x.error.as_deref().unwrap_or("no reason given")
                 ));
             }
+        }
+        if p.external_ip().is_none() && p.no_public_address() && report.status == Status::Ok {
+            // The router has no public address, yet STUN reached the internet through it.
+            report.double_nat = Some(true);
+            facts.double_nat = true;
+            report.notes.push(
+                "the router says it has no public address of its own (NAT-PMP \"network \
+                 failure\") while STUN reaches the internet through it: another NAT sits \
+                 beyond it (carrier-grade NAT, 100.64.0.0/10, or double NAT)"
+                    .into(),
+            );
         }
         if let Some(gateway_ip) = p.external_ip() {
             let public = report.public_address.map(|a| a.ip());
@@ -396,6 +407,25 @@ mod loopback {
         // Not the 3 s timeout of the silent one: a few of the live server's round trips plus
         // the filtering tests' evidence (about 3 RTOs of 38 ms).
         assert!(took < Duration::from_millis(1500), "{took:?}");
+    }
+
+    #[tokio::test]
+    async fn heavy_loss_gives_right_or_unknown_never_a_firm_wrong_type() {
+        // Half the requests dropped: the filtering test's silence must not read as a firewall,
+        // and the lack of answers must not read as "UDP blocked".
+        let primary = start(Server::Lossy(50)).await;
+        let (mut right, mut unknown) = (0, 0);
+        for _ in 0..6 {
+            let r = detect(&options(vec![primary.to_string()], 1000))
+                .await
+                .expect("detect");
+            match r.classic {
+                ClassicType::OpenInternet => right += 1,
+                ClassicType::Unknown => unknown += 1,
+                other => panic!("firm wrong verdict {other:?} under loss: {r:?}"),
+            }
+        }
+        assert_eq!(right + unknown, 6);
     }
 
     #[tokio::test]

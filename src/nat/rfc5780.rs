@@ -239,7 +239,8 @@ async fn first_contact(
         let unusable = report.servers_tried.len() - targets.len();
         report.status = if timeouts > 0 && failures == 0 && replies == 0 && unusable == 0 {
             report.notes.push(format!(
-                "no STUN server answered within {:?}, after {} transmissions each: UDP is                  blocked on the way out, or every server listed is down",
+                "no STUN server answered within {:?}, after {} transmissions each: UDP is \
+                 blocked on the way out, or every server listed is down",
                 opts.timeout,
                 stun::RC
             ));
@@ -248,7 +249,8 @@ async fn first_contact(
             report.notes.push(if replies > 0 {
                 "no STUN server gave a usable answer".into()
             } else {
-                "no STUN server could be reached (see servers_tried: refused, unreachable or                  unresolved); that says nothing about UDP being blocked"
+                "no STUN server could be reached (see servers_tried: refused, unreachable or \
+                 unresolved); that says nothing about UDP being blocked"
                     .to_string()
             });
             Status::NoServerReachable
@@ -378,7 +380,8 @@ async fn mapping_tests(
             m1.and_then(|m1| classify::mapping_behaviour(&m1, m2.as_ref(), m3.as_ref()));
         if report.mapping.is_none() {
             report.notes.push(format!(
-                "mapping tests against {} and {other} got no answer after every                  retransmission: mapping behaviour unknown",
+                "mapping tests against {} and {other} got no answer after every \
+                 retransmission: mapping behaviour unknown",
                 contact.primary
             ));
         }
@@ -458,7 +461,8 @@ async fn filtering_and_hairpin(
     match hairpin? {
         Some(Some(h)) => report.hairpinning = Some(h),
         Some(None) => report.notes.push(
-            "the hairpinning test got no answer, but too much was lost on the way to call that              \"no hairpinning\": unknown"
+            "the hairpinning test got no answer, but too much was lost on the way to call that \
+             \"no hairpinning\": unknown"
                 .into(),
         ),
         None => {}
@@ -534,8 +538,9 @@ async fn filtering_tests(
         let (counts, states) = judge_silence(p.outcomes, p.sent, p.now);
         evidence.send_replace(counts);
         // The hairpinning test judges its silence by these controls: keep them going until
-        // they could prove a silence.
-        let controls_enough = !for_hairpin || silence_is_filtering(16, counts.0, counts.1);
+        // they could prove a silence of three transmission slots.
+        let controls_enough =
+            !for_hairpin || silence_is_filtering(3 * FILTER_COPIES as u32, counts.0, counts.1);
         controls_enough
             && matches!(
                 states.as_slice(),

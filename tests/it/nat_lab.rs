@@ -723,3 +723,95 @@ fn unreachable_servers_and_a_dead_first_server() {
         "{context}"
     );
 }
+
+/// An IPv6-only client: a dual-stack name resolves to its AAAA record (the A record has no
+/// route), and with `--stun <v4> --stun [<v6>]` the IPv6 server is tried too.
+#[test]
+fn ipv6_only_client_uses_the_aaaa_record() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode("masquerade");
+    lab.start_stun();
+    lab.client_ipv6_only();
+    lab.client_hosts(&format!(
+        "{STUN_PRIMARY} stun.lab.test\n{} stun.lab.test",
+        netns::STUN_PRIMARY_V6
+    ));
+    let (report, out) = detect(&lab, &["stun.lab.test:3478"], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        report.pointer("/server/address").and_then(Value::as_str),
+        Some("[2001:db8:2::2]:3478"),
+        "{context}"
+    );
+    // IPv6 is routed without NAT in the lab.
+    assert_eq!(report["nat"], Value::Bool(false), "{context}");
+
+    let v4 = format!("{STUN_PRIMARY}:3478");
+    let v6 = format!("[{}]:3478", netns::STUN_PRIMARY_V6);
+    let (report, out) = detect(&lab, &[&v4, &v6], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        report["servers_tried"][0]["result"], "unreachable",
+        "{context}"
+    );
+    assert_eq!(
+        report["servers_tried"][1]["result"], "answered",
+        "{context}"
+    );
+}
+
+/// A carrier-grade NAT router: miniupnpd on a 100.64.0.0/10 WAN answers UPnP, NAT-PMP and PCP
+/// but refuses every mapping. The report says double NAT, shows the refusals in the human
+/// output too, and the advice is the ISP and hole punching, never "enable UPnP".
+#[test]
+fn cgnat_router_refusing_mappings() {
+    if netns::prerequisites(&[("miniupnpd", "miniupnpd")]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.start_cgnat_miniupnpd();
+    lab.start_stun();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    let (report, out) = detect(&lab, &[&primary], &[]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    let mut answered = 0;
+    for proto in ["upnp_igd", "nat_pmp", "pcp"] {
+        let p = &report["port_mapping"][proto];
+        assert_ne!(p["test_mapping"], Value::Bool(true), "{proto}: {context}");
+        if p["answered"] == Value::Bool(true) {
+            answered += 1;
+            assert!(p["error"].is_string(), "{proto}: {context}");
+        }
+    }
+    assert!(answered >= 2, "{context}");
+    assert_eq!(report["double_nat"], Value::Bool(true), "{context}");
+    let advice = report["advice"].to_string();
+    assert!(!advice.contains("enable UPnP"), "{context}");
+    assert!(
+        advice.contains("ISP") && advice.contains("hole punching"),
+        "{context}"
+    );
+    assert!(
+        report["notes"].to_string().contains("100.64.0.0/10"),
+        "{context}"
+    );
+
+    // The human form names the refusals.
+    let out = lab
+        .command(&lab.client, BIN)
+        .args(["--quiet", "nat", "detect", "--stun", &primary])
+        .env("PEERSTREAM_CACHE_DIR", lab.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run peerstream");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("refused ("), "{text}");
+    assert!(text.contains("Double NAT:      yes"), "{text}");
+    assert!(!text.contains("enable UPnP"), "{text}");
+}
