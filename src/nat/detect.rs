@@ -47,9 +47,8 @@ pub async fn detect(opts: &DetectOptions) -> Result<Report, DetectError> {
     // The port-mapping probe talks only to the gateway; run it beside the STUN tests.
     let probe = opts.port_mapping.then(|| {
         let port = opts.port;
-        let budget = opts
-            .timeout
-            .clamp(Duration::from_millis(500), Duration::from_secs(2));
+        // The gateway is one hop away: 1 s is plenty, and a short --timeout shortens it.
+        let budget = opts.timeout.min(Duration::from_millis(1000));
         tokio::spawn(async move { mapping::probe(port, budget).await })
     });
 
