@@ -439,7 +439,7 @@ mod loopback {
     }
 
     #[tokio::test]
-    async fn hairpin_is_not_tested_without_nat_but_the_single_address_server_is_used() {
+    async fn without_nat_a_single_address_server_guesses_neither_filtering_nor_hairpinning() {
         let r = run(Server::NoOtherAddress).await;
         // No NAT on loopback: the hairpin test does not apply, and no filtering was guessed.
         assert_eq!(r.hairpinning, None);

@@ -300,6 +300,14 @@ fn server_without_rfc5780_and_unreachable_servers() {
     assert_eq!(report.get("nat").and_then(Value::as_bool), Some(true));
     let notes = report["notes"].to_string();
     assert!(notes.contains("RFC 5780"), "{context}");
+    // Hairpinning needs only the one address: tested, and right both ways.
+    assert_eq!(report["hairpinning"], Value::Bool(false), "{context}");
+    lab.set_mode("hairpin");
+    let (report, _) = detect(&lab, &[&plain], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(report["hairpinning"], Value::Bool(true), "{context}");
+    assert_eq!(report["filtering"], Value::Null, "{context}");
+    lab.set_mode("masquerade");
 
     // Nothing resolves inside the client namespace: exit 8, status no_server_reachable.
     let (report, out) = detect(
