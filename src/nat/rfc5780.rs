@@ -29,7 +29,7 @@ use super::stun::{self, Outcome, Request, Response, Schedule};
 /// Transactions sent at once for each request that should be answered.
 const COPIES: usize = 2;
 /// Transactions (and controls) per filtering test and transmission slot.
-const FILTER_COPIES: usize = 3;
+const FILTER_COPIES: usize = 4;
 
 fn answered(o: &Outcome) -> Option<&Response> {
     o.response()
