@@ -9,8 +9,8 @@
 //! - `k` unanswered test transmissions count as "filtered" only when `(1 - p_lo)^k` — the chance
 //!   that all `k` would have been lost if nothing filtered them — is below [`MISS_THRESHOLD`].
 //!
-//! Without loss, 9 controls out of 9 give `p_lo` = 0.72 and 9 silent test transmissions decide
-//! (chance of error 1e-5). Under 30 % loss each way (half the round trips lost) even 21
+//! Without loss, 8 controls out of 8 (two slots of four) give `p_lo` = 0.69 and 8 silent test
+//! transmissions decide (chance of error 1e-4). Under 30 % loss each way (half the round trips lost) even 21
 //! transmissions often stay undecided: the answer is then "unknown", never a guess.
 
 /// Above this chance of "all lost by accident", silence decides nothing.

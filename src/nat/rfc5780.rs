@@ -470,8 +470,8 @@ async fn filtering_and_hairpin(
     Ok(())
 }
 
-/// Test II (change IP and port) and III (change port), three transactions each, with three
-/// control requests per transmission slot; publishes the controls' (sent, answered) on
+/// Test II (change IP and port) and III (change port), [`FILTER_COPIES`] transactions each,
+/// with as many control requests per transmission slot; publishes the controls' (sent, answered) on
 /// `evidence`. Returns whether II and III were answered: `Some(false)` only when the silence is
 /// conclusive, `None` where the server could not run them or the loss hid the answer.
 async fn filtering_tests(
