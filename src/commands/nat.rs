@@ -44,8 +44,9 @@ pub async fn detect(ctx: &Context, args: &NatDetectArgs) -> Result<()> {
     opts.port_mapping = !args.no_port_mapping;
     opts.turn = args.turn.clone();
     if !args.json {
+        // Whether a server speaks RFC 5780 is only known from its answer (the report says).
         ctx.note(format!(
-            "Testing NAT behaviour with {} (RFC 5780)...",
+            "Testing NAT behaviour with {}...",
             opts.servers.join(", ")
         ));
     }
@@ -114,6 +115,9 @@ fn print_report(r: &Report) -> Result<()> {
     )?;
     writeln!(out, "Local address:   {}", show(r.local_address))?;
     writeln!(out, "Public address:  {}", show(r.public_address))?;
+    if let Some(d) = r.double_nat {
+        writeln!(out, "Double NAT:      {}", if d { "yes" } else { "no" })?;
+    }
     if let Some(s) = &r.server {
         let extra = match (s.rfc5780, s.other_address) {
             (true, Some(o)) => format!("RFC 5780, alternate {o}"),
@@ -121,7 +125,7 @@ fn print_report(r: &Report) -> Result<()> {
         };
         writeln!(
             out,
-            "STUN server:     {} = {} ({extra}, rtt {:.1} ms)",
+            "STUN server:     {} = {} ({extra}, rtt {:.2} ms)",
             s.server, s.address, s.rtt_ms
         )?;
     }
@@ -130,8 +134,14 @@ fn print_report(r: &Report) -> Result<()> {
             let state = match (x.answered, x.test_mapping) {
                 (false, _) => "no answer".to_string(),
                 (true, Some(true)) => "test mapping ok".to_string(),
-                (true, Some(false)) => "answered, test mapping refused".to_string(),
-                (true, None) => "answered".to_string(),
+                (true, Some(false)) => format!(
+                    "answered, test mapping refused ({})",
+                    x.error.as_deref().unwrap_or("no reason given")
+                ),
+                (true, None) => match &x.error {
+                    Some(e) => format!("answered, refused ({e})"),
+                    None => "answered".to_string(),
+                },
             };
             format!("{name} {state}")
         };

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::report::Status;
+
 /// Mapping or filtering behaviour per RFC 4787 / RFC 5780.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,6 +35,9 @@ pub enum ClassicType {
     Symmetric,
     SymmetricUdpFirewall,
     UdpBlocked,
+    /// No server could be resolved, routed to or reached (refused, unreachable): nothing is
+    /// known about UDP or the NAT. Not "UDP blocked".
+    NoServerReachable,
     /// The server could not run the behaviour tests (no RFC 5780), or a test was inconclusive.
     Unknown,
 }
@@ -47,6 +52,7 @@ impl ClassicType {
             ClassicType::Symmetric => "Symmetric",
             ClassicType::SymmetricUdpFirewall => "Symmetric UDP Firewall",
             ClassicType::UdpBlocked => "UDP Blocked",
+            ClassicType::NoServerReachable => "No STUN server reachable",
             ClassicType::Unknown => "Unknown",
         }
     }
@@ -55,8 +61,8 @@ impl ClassicType {
 /// What the STUN tests established; the input of [`classify`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Observations {
-    /// Some STUN server answered a binding request.
-    pub udp_works: bool,
+    /// How the contact with the STUN servers ended.
+    pub status: Status,
     /// The public address differs from the local one; `None` when no server answered.
     pub nat: Option<bool>,
     pub mapping: Option<Behaviour>,
@@ -70,8 +76,10 @@ pub struct Observations {
 /// the filtering picks Full, Restricted or Port-Restricted Cone.
 pub fn classify(obs: &Observations) -> ClassicType {
     use Behaviour::*;
-    if !obs.udp_works {
-        return ClassicType::UdpBlocked;
+    match obs.status {
+        Status::UdpBlocked => return ClassicType::UdpBlocked,
+        Status::NoServerReachable => return ClassicType::NoServerReachable,
+        Status::Ok => {}
     }
     match obs.nat {
         None => ClassicType::Unknown,
@@ -133,18 +141,47 @@ pub struct MappingFacts {
     pub test_mapping_ok: bool,
     /// Some port-mapping protocol answered at all.
     pub protocol_answered: bool,
+    /// Another NAT sits beyond the router (its external address is shared, private, or not the
+    /// public one): a mapping on the router alone does not make this host reachable.
+    pub double_nat: bool,
+}
+
+/// What to do about incoming connections, given what the router allowed.
+fn reachability_advice(port: u16, facts: MappingFacts) -> Vec<String> {
+    if facts.double_nat {
+        // Enabling UPnP on the inner router cannot help: the outer NAT drops the traffic.
+        return vec![format!(
+            "another NAT sits beyond your router (carrier-grade or double NAT): ask the ISP for \
+             a public IPv4 address or use IPv6; with your own outer router, put it in bridge \
+             mode or forward port {port} on both routers. Meanwhile uTP hole punching still \
+             reaches peers behind cone NATs"
+        )];
+    }
+    if facts.test_mapping_ok {
+        return vec![
+            "the router accepted a test port mapping: peerstream maps its port automatically, \
+             so incoming peers can reach you"
+                .into(),
+        ];
+    }
+    if facts.protocol_answered {
+        // The router speaks UPnP/NAT-PMP/PCP but refused: "enable UPnP" would be wrong advice.
+        return vec![format!(
+            "the router answers port-mapping requests but refused the test mapping (reasons \
+             below): forward port {port} (TCP and UDP) by hand if the router is yours; if its \
+             WAN address is a carrier's (100.64.0.0/10 or private), ask the ISP for a public \
+             IPv4 address or use IPv6. uTP hole punching still reaches peers behind cone NATs"
+        )];
+    }
+    vec![format!(
+        "forward port {port} (TCP and UDP) on your router to this machine, or enable UPnP/NAT-PMP \
+         on the router so peerstream can open it by itself"
+    )]
 }
 
 /// A verdict in plain words: what the type means for torrent connectivity, and what to do.
-pub fn verdict(classic: ClassicType, port: u16, mapping: MappingFacts) -> (String, Vec<String>) {
-    let forward = format!(
-        "forward port {port} (TCP and UDP) on your router to this machine, or enable UPnP/NAT-PMP \
-         on the router so peerstream can open it by itself"
-    );
-    let mapped = mapping.test_mapping_ok;
-    let mapped_note = "the router accepted a test port mapping: peerstream maps its port \
-                       automatically, so incoming peers can reach you"
-        .to_string();
+pub fn verdict(classic: ClassicType, port: u16, facts: MappingFacts) -> (String, Vec<String>) {
+    let advice = || reachability_advice(port, facts);
     match classic {
         ClassicType::OpenInternet => (
             "No NAT and no filtering: any peer can connect to you. Torrent connectivity is \
@@ -156,7 +193,11 @@ pub fn verdict(classic: ClassicType, port: u16, mapping: MappingFacts) -> (Strin
             "Full-cone NAT: once peerstream has sent from its port, any peer can reach it \
              there. Connectivity is good."
                 .into(),
-            if mapped { vec![mapped_note] } else { vec![] },
+            if facts.test_mapping_ok || facts.double_nat {
+                advice()
+            } else {
+                vec![]
+            },
         ),
         ClassicType::RestrictedCone | ClassicType::PortRestrictedCone => {
             let kind = if classic == ClassicType::RestrictedCone {
@@ -170,11 +211,7 @@ pub fn verdict(classic: ClassicType, port: u16, mapping: MappingFacts) -> (Strin
                      cannot start connections to you until a port is forwarded, so you find \
                      fewer peers."
                 ),
-                if mapped {
-                    vec![mapped_note]
-                } else {
-                    vec![forward]
-                },
+                advice(),
             )
         }
         ClassicType::Symmetric => (
@@ -182,15 +219,16 @@ pub fn verdict(classic: ClassicType, port: u16, mapping: MappingFacts) -> (Strin
              only peers that accept incoming connections can be reached. Expect few peers and \
              slow starts."
                 .into(),
-            if mapped {
-                vec![mapped_note]
-            } else {
-                vec![
-                    forward,
-                    "if you are behind carrier-grade NAT (mobile, some ISPs), ask the ISP for a \
-                     public IPv4 address or use IPv6"
-                        .into(),
-                ]
+            {
+                let mut a = advice();
+                if !facts.test_mapping_ok && !facts.double_nat {
+                    a.push(
+                        "if you are behind carrier-grade NAT (mobile, some ISPs), ask the ISP for \
+                         a public IPv4 address or use IPv6"
+                            .into(),
+                    );
+                }
+                a
             },
         ),
         ClassicType::SymmetricUdpFirewall => (
@@ -202,8 +240,9 @@ pub fn verdict(classic: ClassicType, port: u16, mapping: MappingFacts) -> (Strin
             )],
         ),
         ClassicType::UdpBlocked => (
-            "UDP does not get through: no STUN server answered. uTP, DHT and UDP trackers cannot \
-             work; only TCP peers and HTTP trackers can."
+            "UDP does not get through: every STUN server was sent requests, with all \
+             retransmissions, and none answered (no ICMP error came back either). uTP, DHT and \
+             UDP trackers cannot work; only TCP peers and HTTP trackers can."
                 .into(),
             vec![
                 "allow outgoing UDP in the firewall, or try another network".into(),
@@ -211,18 +250,31 @@ pub fn verdict(classic: ClassicType, port: u16, mapping: MappingFacts) -> (Strin
                     .into(),
             ],
         ),
+        ClassicType::NoServerReachable => (
+            "No STUN server could be reached (name not resolved, no route, or refused), so \
+             nothing is known about UDP or the NAT. This is not a sign that UDP is blocked."
+                .into(),
+            vec![
+                "check DNS and the network connection, or give a reachable server with \
+                 --stun HOST:PORT"
+                    .into(),
+            ],
+        ),
         ClassicType::Unknown => (
-            "The NAT behaviour could not be tested (the STUN server lacks RFC 5780 support or a \
-             test was inconclusive); the public address above is still valid."
+            "The NAT behaviour could not be fully tested (the STUN server lacks RFC 5780 \
+             support, or answers were lost and a test stayed inconclusive); the public address \
+             above is still valid."
                 .into(),
             {
-                let mut advice = vec![
-                    "try a STUN server with RFC 5780 support with --stun HOST:PORT".to_string(),
+                let mut a = vec![
+                    "run it again, or try a STUN server with RFC 5780 support with --stun \
+                     HOST:PORT"
+                        .to_string(),
                 ];
-                if !mapped && !mapping.protocol_answered {
-                    advice.push(forward);
+                if facts.test_mapping_ok || facts.protocol_answered || facts.double_nat {
+                    a.extend(advice());
                 }
-                advice
+                a
             },
         ),
     }
@@ -233,9 +285,9 @@ mod tests {
     use super::*;
     use Behaviour::*;
 
-    /// udp works, NAT, mapping, filtering, expected label.
+    /// contact status, NAT, mapping, filtering, expected label.
     type Row = (
-        bool,
+        Status,
         Option<bool>,
         Option<Behaviour>,
         Option<Behaviour>,
@@ -252,26 +304,27 @@ mod tests {
         );
         #[rustfmt::skip]
         let table: &[Row] = &[
-            (false, None,        None,      None,      UdpBlocked),
-            (false, Some(true),  Some(ei),  None,      UdpBlocked),
-            (true,  None,        None,      None,      Unknown),
-            (true,  Some(false), Some(ei),  Some(ei),  OpenInternet),
-            (true,  Some(false), None,      Some(ei),  OpenInternet),
-            (true,  Some(false), Some(ei),  Some(ad),  SymmetricUdpFirewall),
-            (true,  Some(false), Some(ei),  Some(apd), SymmetricUdpFirewall),
-            (true,  Some(false), Some(ei),  None,      Unknown),
-            (true,  Some(true),  Some(ei),  Some(ei),  FullCone),
-            (true,  Some(true),  Some(ei),  Some(ad),  RestrictedCone),
-            (true,  Some(true),  Some(ei),  Some(apd), PortRestrictedCone),
-            (true,  Some(true),  Some(ad),  Some(ei),  Symmetric),
-            (true,  Some(true),  Some(apd), Some(apd), Symmetric),
-            (true,  Some(true),  Some(apd), None,      Symmetric),
-            (true,  Some(true),  Some(ei),  None,      Unknown),
-            (true,  Some(true),  None,      Some(ei),  Unknown),
+            (Status::UdpBlocked, None, None, None, UdpBlocked),
+            (Status::UdpBlocked, Some(true), Some(ei), None, UdpBlocked),
+            (Status::NoServerReachable, None, None, None, NoServerReachable),
+            (Status::Ok, None,        None,      None,      Unknown),
+            (Status::Ok, Some(false), Some(ei),  Some(ei),  OpenInternet),
+            (Status::Ok, Some(false), None,      Some(ei),  OpenInternet),
+            (Status::Ok, Some(false), Some(ei),  Some(ad),  SymmetricUdpFirewall),
+            (Status::Ok, Some(false), Some(ei),  Some(apd), SymmetricUdpFirewall),
+            (Status::Ok, Some(false), Some(ei),  None,      Unknown),
+            (Status::Ok, Some(true),  Some(ei),  Some(ei),  FullCone),
+            (Status::Ok, Some(true),  Some(ei),  Some(ad),  RestrictedCone),
+            (Status::Ok, Some(true),  Some(ei),  Some(apd), PortRestrictedCone),
+            (Status::Ok, Some(true),  Some(ad),  Some(ei),  Symmetric),
+            (Status::Ok, Some(true),  Some(apd), Some(apd), Symmetric),
+            (Status::Ok, Some(true),  Some(apd), None,      Symmetric),
+            (Status::Ok, Some(true),  Some(ei),  None,      Unknown),
+            (Status::Ok, Some(true),  None,      Some(ei),  Unknown),
         ];
-        for &(udp_works, nat, mapping, filtering, expected) in table {
+        for &(status, nat, mapping, filtering, expected) in table {
             let obs = Observations {
-                udp_works,
+                status,
                 nat,
                 mapping,
                 filtering,
@@ -334,6 +387,7 @@ mod tests {
         let mapped = MappingFacts {
             test_mapping_ok: true,
             protocol_answered: true,
+            double_nat: false,
         };
         let (_, advice) = verdict(ClassicType::PortRestrictedCone, 6881, mapped);
         assert!(advice.iter().all(|a| !a.contains("forward port")));
@@ -341,5 +395,41 @@ mod tests {
         assert!(text.contains("No NAT") && advice.is_empty());
         let (text, _) = verdict(ClassicType::UdpBlocked, 6881, none);
         assert!(text.contains("UDP"));
+        let (text, advice) = verdict(ClassicType::NoServerReachable, 6881, none);
+        assert!(text.contains("not a sign that UDP is blocked"), "{text}");
+        assert!(advice.iter().all(|a| !a.contains("firewall")), "{advice:?}");
+    }
+
+    #[test]
+    fn advice_follows_what_the_router_allowed() {
+        let all = |facts: MappingFacts| {
+            let (_, advice) = verdict(ClassicType::PortRestrictedCone, 6881, facts);
+            advice.join(" | ")
+        };
+        // Refused mappings (a CGNAT router): no "enable UPnP", but the ISP and hole punching.
+        let refused = all(MappingFacts {
+            protocol_answered: true,
+            ..Default::default()
+        });
+        assert!(!refused.contains("enable UPnP"), "{refused}");
+        assert!(
+            refused.contains("ISP") && refused.contains("hole punching"),
+            "{refused}"
+        );
+        // Double NAT with a working test mapping: one piece of advice, not "enable UPnP" beside
+        // "bridge mode".
+        let double = all(MappingFacts {
+            test_mapping_ok: true,
+            protocol_answered: true,
+            double_nat: true,
+        });
+        assert!(!double.contains("enable UPnP"), "{double}");
+        assert!(
+            double.contains("bridge mode") && !double.contains(" | "),
+            "{double}"
+        );
+        // Nothing answered: forwarding or enabling UPnP is what helps.
+        let silent = all(MappingFacts::default());
+        assert!(silent.contains("enable UPnP"), "{silent}");
     }
 }

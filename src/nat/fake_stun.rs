@@ -22,6 +22,8 @@ pub enum Server {
     Refuses420,
     IgnoresChange,
     NoOtherAddress,
+    /// Honest, but drops this percentage of the requests it gets, at random.
+    Lossy(u8),
 }
 
 /// CHANGE-REQUEST flags (change IP, change port) read straight from the wire.
@@ -82,10 +84,17 @@ pub async fn start(kind: Server) -> SocketAddr {
                 let Some(Incoming::Request(id)) = decode(&buf[..len], from) else {
                     continue;
                 };
+                if let Server::Lossy(percent) = kind {
+                    let mut byte = [0u8; 1];
+                    let _ = getrandom::fill(&mut byte);
+                    if u32::from(byte[0]) * 100 < u32::from(percent) * 256 {
+                        continue;
+                    }
+                }
                 let (change_ip, change_port) = change_flags(&buf[..len]);
                 let changing = change_ip || change_port;
                 let mut out = i;
-                if kind == Server::Honest {
+                if matches!(kind, Server::Honest | Server::Lossy(_)) {
                     // Bit 1 of the index is the IP, bit 0 the port.
                     if change_ip {
                         out ^= 2;

@@ -10,10 +10,12 @@
 
 pub mod classify;
 pub mod detect;
+mod evidence;
 #[cfg(test)]
 mod fake_stun;
 pub mod mapping;
 pub mod report;
+mod resolve;
 mod rfc5780;
 pub mod stun;
 pub mod turn;

@@ -81,6 +81,10 @@ pub enum Outcome {
     Timeout,
     /// The request could not be sent at all (no route, network unreachable, ...).
     SendFailed(String),
+    /// An ICMP port unreachable came back: the host is there, nothing listens on the port.
+    Refused,
+    /// An ICMP host or network unreachable came back.
+    Unreachable(String),
     /// Still unanswered when the other answers made it unnecessary.
     NotNeeded,
 }
@@ -90,6 +94,17 @@ impl Outcome {
         match self {
             Outcome::Response(r) => Some(r),
             _ => None,
+        }
+    }
+
+    /// Maps a socket error (send, or the ICMP error a connected socket reports) to an outcome.
+    fn from_error(e: &io::Error) -> Outcome {
+        match e.kind() {
+            io::ErrorKind::ConnectionRefused => Outcome::Refused,
+            io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+                Outcome::Unreachable(e.to_string())
+            }
+            _ => Outcome::SendFailed(e.to_string()),
         }
     }
 }
@@ -102,14 +117,28 @@ pub struct Schedule {
     pub give_up: Duration,
 }
 
+/// RFC 8489 section 6.2.1: Rc transmissions, and a last wait of Rm times the RTO.
+pub const RC: u32 = 7;
+pub const RM: u32 = 16;
+
 impl Schedule {
+    /// The RFC timing squeezed into `budget`: Rc = 7 sends at 0, R, 3R, ..., 63R and a last
+    /// wait of Rm × R, so 79 R = budget (R kept within 10..500 ms). A small budget gives
+    /// early retransmissions rather than fewer of them: a lost request costs one short RTO.
+    pub fn within(budget: Duration) -> Schedule {
+        let r = budget / (63 + RM);
+        Schedule {
+            initial_rto: r.clamp(Duration::from_millis(10), Duration::from_millis(500)),
+            give_up: budget,
+        }
+    }
+
     /// The send times, relative to the first send, that fit before `give_up`.
     pub fn send_offsets(&self) -> Vec<Duration> {
         let mut offsets = vec![Duration::ZERO];
         let mut at = Duration::ZERO;
         let mut rto = self.initial_rto.max(Duration::from_millis(10));
-        // RFC 5389: at most 7 transmissions.
-        while offsets.len() < 7 {
+        while offsets.len() < RC as usize {
             at += rto;
             if at >= self.give_up {
                 break;
@@ -219,6 +248,39 @@ pub async fn exchange(
     schedule: Schedule,
     done: impl Fn(&[Option<Outcome>]) -> bool,
 ) -> io::Result<Vec<Outcome>> {
+    let offsets = schedule.send_offsets();
+    let planned: Vec<(Request, Vec<Duration>)> =
+        requests.iter().map(|r| (*r, offsets.clone())).collect();
+    let result = exchange_planned(socket, &planned, schedule.give_up, |p| done(p.outcomes)).await?;
+    Ok(result.outcomes)
+}
+
+/// The state of an [`exchange_planned`] while it runs.
+pub struct Progress<'a> {
+    pub outcomes: &'a [Option<Outcome>],
+    /// When each request was transmitted so far.
+    pub sent: &'a [Vec<Instant>],
+    pub now: Instant,
+}
+
+/// What [`exchange_planned`] did.
+#[derive(Debug)]
+pub struct Exchanged {
+    pub outcomes: Vec<Outcome>,
+    /// When each request was transmitted.
+    pub sent: Vec<Vec<Instant>>,
+    pub started: Instant,
+}
+
+/// Like [`exchange`], with each request's own send times (offsets from the start; one offset is
+/// a single transmission, e.g. for control requests), a `budget` for the whole exchange, and
+/// `done` seeing the send times as well.
+pub async fn exchange_planned(
+    socket: &UdpSocket,
+    requests: &[(Request, Vec<Duration>)],
+    budget: Duration,
+    mut done: impl FnMut(&Progress) -> bool,
+) -> io::Result<Exchanged> {
     struct Pending {
         id: TransactionId,
         bytes: Vec<u8>,
@@ -227,9 +289,9 @@ pub async fn exchange(
         next: usize,
     }
     let start = Instant::now();
-    let offsets = schedule.send_offsets();
+    let connected = socket.peer_addr().ok();
     let mut pending = Vec::with_capacity(requests.len());
-    for request in requests {
+    for (request, offsets) in requests {
         let (id, bytes) = encode_request(request.change)?;
         pending.push(Pending {
             id,
@@ -240,25 +302,47 @@ pub async fn exchange(
         });
     }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; requests.len()];
-    let deadline = start + schedule.give_up;
+    let mut sent: Vec<Vec<Instant>> = vec![Vec::new(); requests.len()];
+    let deadline = start + budget;
     let mut buf = [0u8; 1500];
+    let mut refused_by_send: Option<Outcome> = None;
     loop {
         // Send whatever is due.
         let now = Instant::now();
         for (i, p) in pending.iter_mut().enumerate() {
-            if outcomes[i].is_some() {
-                continue;
-            }
-            while p.next < p.offsets.len() && start + p.offsets[p.next] <= now {
+            while outcomes[i].is_none()
+                && p.next < p.offsets.len()
+                && start + p.offsets[p.next] <= now
+            {
                 p.next += 1;
-                if let Err(e) = socket.send_to(&p.bytes, p.dest).await {
-                    tracing::debug!("STUN send to {} failed: {e}", p.dest);
-                    outcomes[i] = Some(Outcome::SendFailed(e.to_string()));
-                    break;
+                let result = match connected {
+                    Some(_) => socket.send(&p.bytes).await,
+                    None => socket.send_to(&p.bytes, p.dest).await,
+                };
+                match result {
+                    Ok(_) => sent[i].push(Instant::now()),
+                    Err(e) => {
+                        tracing::debug!("STUN send to {} failed: {e}", p.dest);
+                        outcomes[i] = Some(Outcome::from_error(&e));
+                        // A connected socket reports a pending ICMP error on send, once.
+                        if connected.is_some() {
+                            refused_by_send = outcomes[i].clone();
+                        }
+                    }
                 }
             }
         }
-        if outcomes.iter().all(Option::is_some) || done(&outcomes) {
+        if let Some(failure) = refused_by_send.take() {
+            for o in outcomes.iter_mut().filter(|o| o.is_none()) {
+                *o = Some(failure.clone());
+            }
+        }
+        let progress = Progress {
+            outcomes: &outcomes,
+            sent: &sent,
+            now,
+        };
+        if outcomes.iter().all(Option::is_some) || done(&progress) {
             break;
         }
         let next_send = pending
@@ -267,7 +351,9 @@ pub async fn exchange(
             .filter(|(i, p)| outcomes[*i].is_none() && p.next < p.offsets.len())
             .map(|(_, p)| start + p.offsets[p.next])
             .min();
+        // Wake for the next send, the deadline, or (for `done`) a little later to re-judge.
         let wake = next_send.map_or(deadline, |t| t.min(deadline));
+        let wake = wake.min(now + Duration::from_millis(20));
         if Instant::now() >= deadline {
             break;
         }
@@ -275,9 +361,19 @@ pub async fn exchange(
             received = socket.recv_from(&mut buf) => {
                 let (len, from) = match received {
                     Ok(x) => x,
-                    // ICMP errors surface here on some systems; keep listening.
+                    // A connected socket reports the ICMP error of its peer here.
                     Err(e) => {
                         tracing::debug!("STUN receive: {e}");
+                        if let Some(peer) = connected {
+                            let failure = Outcome::from_error(&e);
+                            if !matches!(failure, Outcome::SendFailed(_)) {
+                                for (i, p) in pending.iter().enumerate() {
+                                    if p.dest == peer && outcomes[i].is_none() {
+                                        outcomes[i] = Some(failure.clone());
+                                    }
+                                }
+                            }
+                        }
                         continue;
                     }
                 };
@@ -285,52 +381,85 @@ pub async fn exchange(
                     && let Some(i) = pending.iter().position(|p| p.id == id)
                     && outcomes[i].is_none()
                 {
-                    response.rtt = start.elapsed();
+                    response.rtt = sent[i].last().map_or(start, |t| *t).elapsed();
                     outcomes[i] = Some(Outcome::Response(*response));
+                }
+            }
+            // The ICMP error of a connected socket wakes no reader: watch for it.
+            ready = socket.ready(tokio::io::Interest::ERROR), if connected.is_some() => {
+                if let (Ok(_), Ok(Some(e)), Some(peer)) = (ready, socket.take_error(), connected) {
+                    tracing::debug!("STUN socket error: {e}");
+                    let failure = Outcome::from_error(&e);
+                    for (i, p) in pending.iter().enumerate() {
+                        if p.dest == peer && outcomes[i].is_none() {
+                            outcomes[i] = Some(failure.clone());
+                        }
+                    }
                 }
             }
             _ = tokio::time::sleep_until(wake) => {}
         }
     }
     let timed_out = Instant::now() >= deadline;
-    Ok(outcomes
-        .into_iter()
-        .map(|o| {
-            o.unwrap_or(if timed_out {
-                Outcome::Timeout
-            } else {
-                Outcome::NotNeeded
+    Ok(Exchanged {
+        outcomes: outcomes
+            .into_iter()
+            .map(|o| {
+                o.unwrap_or(if timed_out {
+                    Outcome::Timeout
+                } else {
+                    Outcome::NotNeeded
+                })
             })
-        })
-        .collect())
+            .collect(),
+        sent,
+        started: start,
+    })
 }
 
 /// RFC 5780 section 4.5: sends a binding request from `sender` to `target` (the public address
-/// of `receiver`) and reports whether `receiver` got it back through the NAT.
+/// of `receiver`) on `schedule`, and reports whether `receiver` got it back through the NAT,
+/// with the send times. Stops early when `enough` says the silence so far is conclusive.
 pub async fn hairpin(
     sender: &UdpSocket,
     receiver: &UdpSocket,
     target: SocketAddr,
     schedule: Schedule,
-) -> io::Result<bool> {
+    copies: usize,
+    mut enough: impl FnMut(&[Instant]) -> bool,
+) -> io::Result<(bool, Vec<Instant>)> {
     let (id, bytes) = encode_request(None)?;
     let start = Instant::now();
     let deadline = start + schedule.give_up;
+    let offsets = schedule.send_offsets();
+    let mut sent = Vec::new();
+    let mut slot = 0;
     let mut buf = [0u8; 1500];
-    for (n, offset) in schedule.send_offsets().iter().enumerate() {
-        if n > 0 {
-            // Wait for the next send time, but return as soon as the request shows up.
-            let until = start + *offset;
-            if receive_request(receiver, id, until, &mut buf).await {
-                return Ok(true);
+    loop {
+        while slot < offsets.len() && start + offsets[slot] <= Instant::now() {
+            slot += 1;
+            // Copies of one transmission fare independently under random loss.
+            for _ in 0..copies.max(1) {
+                if let Err(e) = sender.send_to(&bytes, target).await {
+                    tracing::debug!("hairpin send to {target} failed: {e}");
+                    return Ok((false, sent));
+                }
+                sent.push(Instant::now());
             }
         }
-        if let Err(e) = sender.send_to(&bytes, target).await {
-            tracing::debug!("hairpin send to {target} failed: {e}");
-            return Ok(false);
+        let now = Instant::now();
+        if now >= deadline || enough(&sent) {
+            return Ok((false, sent));
+        }
+        let next = offsets
+            .get(slot)
+            .map_or(deadline, |o| start + *o)
+            .min(deadline)
+            .min(now + Duration::from_millis(20));
+        if receive_request(receiver, id, next, &mut buf).await {
+            return Ok((true, sent));
         }
     }
-    Ok(receive_request(receiver, id, deadline, &mut buf).await)
 }
 
 async fn receive_request(
@@ -390,6 +519,23 @@ mod tests {
             give_up: Duration::from_secs(60),
         };
         assert_eq!(s.send_offsets().len(), 7);
+    }
+
+    #[test]
+    fn schedule_within_a_budget_keeps_all_transmissions_and_the_last_wait() {
+        let s = Schedule::within(Duration::from_secs(3));
+        let ms: Vec<u128> = s.send_offsets().iter().map(|d| d.as_millis()).collect();
+        // R = 3000 / 79 = 37.97 ms: 0, R, 3R, 7R, 15R, 31R, 63R, then a wait of 16 R.
+        assert_eq!(ms, vec![0, 37, 113, 265, 569, 1177, 2392]);
+        assert!(s.give_up - s.send_offsets()[6] >= s.initial_rto * (RM - 1));
+        // A long budget keeps RFC 8489's 500 ms initial RTO.
+        let s = Schedule::within(Duration::from_secs(60));
+        assert_eq!(s.initial_rto, Duration::from_millis(500));
+        assert_eq!(s.send_offsets().len(), RC as usize);
+        // A tiny one still retransmits, 10 ms apart at least.
+        let s = Schedule::within(Duration::from_millis(100));
+        assert_eq!(s.initial_rto, Duration::from_millis(10));
+        assert!(s.send_offsets().len() >= 3);
     }
 
     #[test]

@@ -45,8 +45,10 @@ impl Default for CoordinatorOptions {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CoordinatorState {
     pub enabled: bool,
-    /// Classic NAT type label, when known.
+    /// Classic NAT type label, when known ("No STUN server reachable" is not "UDP Blocked").
     pub nat_type: Option<String>,
+    /// How the STUN contact ended (`ok`, `udp_blocked`, `no_server_reachable`).
+    pub nat_status: Option<nat::Status>,
     pub public_address: Option<SocketAddr>,
     /// The NAT report came from the cache folder rather than a fresh detection.
     pub nat_from_cache: bool,
@@ -130,6 +132,7 @@ pub async fn prepare(
     };
     if let Some(report) = &report {
         state.nat_type = Some(report.classic_label.clone());
+        state.nat_status = Some(report.status);
     }
     // Behind a NAT (or when we could not tell), ask the router to forward the port.
     let behind_nat = report.as_ref().and_then(|r| r.nat).unwrap_or(true);
@@ -169,6 +172,7 @@ pub async fn prepare(
     state.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     tracing::info!(
         nat = state.nat_type.as_deref().unwrap_or("unknown"),
+        nat_status = ?state.nat_status,
         public = ?state.public_address,
         listen_port = state.listen_port,
         mapped = !state.mappings.is_empty(),

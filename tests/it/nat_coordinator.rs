@@ -164,6 +164,7 @@ fn check_mapped(lab: &Lab, serve: &Serve, listen_port: u16) -> Value {
         Some("Port-Restricted Cone"),
         "{context}"
     );
+    assert_eq!(c["nat_status"].as_str(), Some("ok"), "{context}");
     let public: SocketAddr = c["public_address"]
         .as_str()
         .and_then(|s| s.parse().ok())
@@ -340,4 +341,47 @@ fn second_run_takes_the_nat_report_from_the_cache() {
         duration_ms(&cached)
     );
     stop_and_check_unmapped(&lab, &mut second, port);
+}
+
+/// A STUN server that refuses (nothing listens on it): the coordinator reports "No STUN server
+/// reachable" in /api/status and its log, never "UDP Blocked".
+#[test]
+fn unreachable_stun_server_is_not_udp_blocked() {
+    if !prerequisites() {
+        return;
+    }
+    let lab = upnp_lab();
+    let port = 46_901;
+    let config = lab.dir.path().join("refused.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[nat]\n\
+             stun_servers = [\"{}:3478\"]\n\
+             budget_secs = {BUDGET_SECS}\n\
+             \n\
+             [p2p]\n\
+             listen_port = {port}\n",
+            netns::SPARE_PUBLIC
+        ),
+    )
+    .expect("write config");
+    let cache = tempfile::tempdir().expect("cache dir");
+    let mut serve = Serve::start(&lab, cache.path(), &config, "serve-refused", &[]);
+    serve.start_engine(&lab);
+    let status = serve.status(&lab);
+    let c = coordinator(&status).clone();
+    let context = format!("{status}\nstderr: {}", serve.stderr());
+    assert_eq!(
+        c["nat_type"].as_str(),
+        Some("No STUN server reachable"),
+        "{context}"
+    );
+    assert_eq!(
+        c["nat_status"].as_str(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+    assert!(!serve.stderr().contains("UDP Blocked"), "{context}");
+    stop_and_check_unmapped(&lab, &mut serve, port);
 }

@@ -300,6 +300,14 @@ fn server_without_rfc5780_and_unreachable_servers() {
     assert_eq!(report.get("nat").and_then(Value::as_bool), Some(true));
     let notes = report["notes"].to_string();
     assert!(notes.contains("RFC 5780"), "{context}");
+    // Hairpinning needs only the one address: tested, and right both ways.
+    assert_eq!(report["hairpinning"], Value::Bool(false), "{context}");
+    lab.set_mode("hairpin");
+    let (report, _) = detect(&lab, &[&plain], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(report["hairpinning"], Value::Bool(true), "{context}");
+    assert_eq!(report["filtering"], Value::Null, "{context}");
+    lab.set_mode("masquerade");
 
     // Nothing resolves inside the client namespace: exit 8, status no_server_reachable.
     let (report, out) = detect(
@@ -565,4 +573,247 @@ fn hold_renews_and_removes_on_sigint(lab: &Lab) {
     }
     assert!(status.success(), "exit {status}: {stderr}");
     assert!(!lab.upnp_rules().contains(&rule), "mapping left behind");
+}
+
+/// 30 % random UDP loss each way on the router: every run's verdict is either right or
+/// explicitly unknown, never a confident wrong one (no "UDP blocked", no wrong cone).
+#[test]
+fn loss_never_gives_a_confident_wrong_verdict() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let runs: usize = std::env::var("PEERSTREAM_LOSS_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let primary = format!("{STUN_PRIMARY}:3478");
+    for (mode, right) in [
+        ("masquerade", "port_restricted_cone"),
+        ("fullcone", "full_cone"),
+    ] {
+        let mut lab = Lab::new();
+        lab.set_mode(mode);
+        lab.set_loss(30);
+        lab.start_stun();
+        let (mut ok, mut unknown) = (0, 0);
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let started = std::time::Instant::now();
+            let (report, out) = detect(&lab, &[&primary], &["--no-port-mapping"]);
+            times.push(started.elapsed().as_millis());
+            let classic = field(&report, "classic").unwrap_or_default();
+            let context = format!(
+                "mode {mode} at 30 % loss: {}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+            // Behaviours that were decided must be right.
+            let mapping = field(&report, "mapping");
+            assert!(
+                mapping.is_none() || mapping.as_deref() == Some("endpoint_independent"),
+                "{context}"
+            );
+            let filtering = field(&report, "filtering");
+            let right_filtering = if mode == "fullcone" {
+                "endpoint_independent"
+            } else {
+                "address_and_port_dependent"
+            };
+            assert!(
+                filtering.is_none() || filtering.as_deref() == Some(right_filtering),
+                "{context}"
+            );
+            if classic == right {
+                ok += 1;
+                assert_eq!(out.status.code(), Some(0), "{context}");
+            } else {
+                assert_eq!(classic, "unknown", "{context}");
+                unknown += 1;
+            }
+        }
+        times.sort_unstable();
+        println!(
+            "loss 30 % {mode}: {runs} runs, {ok} right, {unknown} unknown, 0 wrong, median {} ms",
+            times[times.len() / 2]
+        );
+    }
+}
+
+/// No route and no DNS: "no STUN server reachable" (exit 8), never "UDP blocked"; and a dead
+/// first server costs about one round trip of the live one, not the timeout.
+#[test]
+fn unreachable_servers_and_a_dead_first_server() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode("masquerade");
+    lab.start_stun();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    // Nothing listens on the spare address: ICMP port unreachable comes back.
+    let dead = format!("{}:3478", netns::SPARE_PUBLIC);
+    let started = std::time::Instant::now();
+    let (report, out) = detect(&lab, &[&dead, &primary], &["--no-port-mapping"]);
+    let took = started.elapsed();
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(report["servers_tried"][0]["result"], "refused", "{context}");
+    assert_eq!(
+        report["servers_tried"][1]["result"], "answered",
+        "{context}"
+    );
+    // A silent (dropping) first server: the router drops what goes to 198.19.0.5.
+    let silent = "198.19.0.5:3478";
+    let started_silent = std::time::Instant::now();
+    let (report, out) = detect(&lab, &[silent, &primary], &["--no-port-mapping"]);
+    let took_silent = started_silent.elapsed();
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("port_restricted_cone"),
+        "{context}"
+    );
+    println!("dead first server: refused {took:?}, silent {took_silent:?} (timeout 3 s)");
+    assert!(
+        took_silent < std::time::Duration::from_millis(2500),
+        "{took_silent:?}"
+    );
+
+    // Only the dead server: refused is "no server reachable", exit 8, not "UDP blocked".
+    let (report, out) = detect(&lab, &[&dead], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(8), "{context}");
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+
+    // No route at all, and a name that cannot resolve.
+    lab.drop_client_route();
+    let started = std::time::Instant::now();
+    let (report, out) = detect(
+        &lab,
+        &[&primary, "stun.invalid:3478"],
+        &["--no-port-mapping", "--timeout", "1"],
+    );
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    println!("offline: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{context}"
+    );
+    assert_eq!(out.status.code(), Some(8), "{context}");
+    assert_eq!(
+        field(&report, "status").as_deref(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+    assert_eq!(
+        field(&report, "classic").as_deref(),
+        Some("no_server_reachable"),
+        "{context}"
+    );
+    assert_eq!(
+        report["servers_tried"][0]["result"], "unreachable",
+        "{context}"
+    );
+    assert!(
+        !report["verdict"]
+            .to_string()
+            .contains("UDP does not get through"),
+        "{context}"
+    );
+}
+
+/// An IPv6-only client: a dual-stack name resolves to its AAAA record (the A record has no
+/// route), and with `--stun <v4> --stun [<v6>]` the IPv6 server is tried too.
+#[test]
+fn ipv6_only_client_uses_the_aaaa_record() {
+    if netns::prerequisites(&[]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.set_mode("masquerade");
+    lab.start_stun();
+    lab.client_ipv6_only();
+    lab.client_hosts(&format!(
+        "{STUN_PRIMARY} stun.lab.test\n{} stun.lab.test",
+        netns::STUN_PRIMARY_V6
+    ));
+    let (report, out) = detect(&lab, &["stun.lab.test:3478"], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        report.pointer("/server/address").and_then(Value::as_str),
+        Some("[2001:db8:2::2]:3478"),
+        "{context}"
+    );
+    // IPv6 is routed without NAT in the lab.
+    assert_eq!(report["nat"], Value::Bool(false), "{context}");
+
+    let v4 = format!("{STUN_PRIMARY}:3478");
+    let v6 = format!("[{}]:3478", netns::STUN_PRIMARY_V6);
+    let (report, out) = detect(&lab, &[&v4, &v6], &["--no-port-mapping"]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(
+        report["servers_tried"][0]["result"], "unreachable",
+        "{context}"
+    );
+    assert_eq!(
+        report["servers_tried"][1]["result"], "answered",
+        "{context}"
+    );
+}
+
+/// A carrier-grade NAT router: miniupnpd on a 100.64.0.0/10 WAN answers UPnP, NAT-PMP and PCP
+/// but refuses every mapping. The report says double NAT, shows the refusals in the human
+/// output too, and the advice is the ISP and hole punching, never "enable UPnP".
+#[test]
+fn cgnat_router_refusing_mappings() {
+    if netns::prerequisites(&[("miniupnpd", "miniupnpd")]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.start_cgnat_miniupnpd();
+    lab.start_stun();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    let (report, out) = detect(&lab, &[&primary], &[]);
+    let context = serde_json::to_string_pretty(&report).unwrap_or_default();
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    let mut answered = 0;
+    for proto in ["upnp_igd", "nat_pmp", "pcp"] {
+        let p = &report["port_mapping"][proto];
+        assert_ne!(p["test_mapping"], Value::Bool(true), "{proto}: {context}");
+        if p["answered"] == Value::Bool(true) {
+            answered += 1;
+            assert!(p["error"].is_string(), "{proto}: {context}");
+        }
+    }
+    assert!(answered >= 2, "{context}");
+    assert_eq!(report["double_nat"], Value::Bool(true), "{context}");
+    let advice = report["advice"].to_string();
+    assert!(!advice.contains("enable UPnP"), "{context}");
+    assert!(
+        advice.contains("ISP") && advice.contains("hole punching"),
+        "{context}"
+    );
+    assert!(
+        report["notes"].to_string().contains("100.64.0.0/10"),
+        "{context}"
+    );
+
+    // The human form names the refusals.
+    let out = lab
+        .command(&lab.client, BIN)
+        .args(["--quiet", "nat", "detect", "--stun", &primary])
+        .env("PEERSTREAM_CACHE_DIR", lab.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run peerstream");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("refused ("), "{text}");
+    assert!(text.contains("Double NAT:      yes"), "{text}");
+    assert!(!text.contains("enable UPnP"), "{text}");
 }

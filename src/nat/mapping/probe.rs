@@ -21,6 +21,11 @@ pub struct ProtocolProbe {
     /// A short-lived test mapping was created and removed; `null` when not tried.
     pub test_mapping: Option<bool>,
     pub error: Option<String>,
+    /// The router says it has no external address of its own (NAT-PMP result 3, "network
+    /// failure", to the external-address request): what miniupnpd answers on a carrier-grade
+    /// (100.64.0.0/10) or private WAN.
+    #[serde(default)]
+    pub no_public_address: bool,
 }
 
 /// The port-mapping part of `nat detect`.
@@ -42,6 +47,13 @@ impl ProbeReport {
         [&self.upnp_igd, &self.pcp, &self.nat_pmp]
             .iter()
             .find_map(|p| p.external_ip)
+    }
+
+    /// Some protocol said the router has no public address of its own.
+    pub fn no_public_address(&self) -> bool {
+        [&self.upnp_igd, &self.nat_pmp, &self.pcp]
+            .iter()
+            .any(|p| p.no_public_address)
     }
 
     pub fn test_mapping_ok(&self) -> bool {
@@ -145,6 +157,7 @@ async fn probe_natpmp(gateway: Ipv4Addr, port: u16, budget: Duration) -> Protoco
                 e,
                 crab_nat::natpmp::Failure::Timeout | crab_nat::natpmp::Failure::Socket(_)
             );
+            out.no_public_address = matches!(e, crab_nat::natpmp::Failure::NetworkFailure);
             out.error = Some(e.to_string());
             return out;
         }

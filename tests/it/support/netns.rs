@@ -1,16 +1,17 @@
-//! The NAT lab: three network namespaces built and torn down by the test itself.
+//! The NAT lab: three network namespaces built and torn down by the test itself. The lab is
+//! defined once, in `tests/nat_lab/lab.sh` (topology, addresses, router modes, loss, the STUN
+//! server); this drives it, and `scripts/bench-nat` drives the same script.
 //!
 //! ```text
 //!  client ns                router ns                         public ns
 //!  c0 198.18.1.2/24 ---- r0 198.18.1.1/24                      p0 198.19.0.2/24 (STUN primary)
-//!  default via .1.1      r1 198.19.0.1/24 ------------------      198.19.0.3/24 (STUN alternate)
-//!                        nft ruleset = the router mode            198.19.0.4/24 (spare)
+//!     2001:db8:1::2         2001:db8:1::1                         198.19.0.3/24 (STUN alternate)
+//!  default via .1.1      r1 198.19.0.1/24, 2001:db8:2::1 ----     198.19.0.4/24 (spare)
+//!                        nft ruleset = the router mode            2001:db8:2::2, ::3
 //! ```
 //!
-//! Only 198.18.0.0/15 (reserved for such labs) is used, and no veth reaches the root namespace.
-//! The router modes are the nft files in `tests/nat_lab/`; `scripts/bench-nat` loads the same
-//! files. Every name carries the process id and a counter, so parallel tests and parallel runs
-//! do not collide; `Drop` stops the daemons and deletes the namespaces.
+//! Every name carries the process id and a counter, so parallel tests and parallel runs do not
+//! collide; `Drop` stops the daemons and deletes the namespaces.
 
 #![allow(dead_code)]
 
@@ -27,6 +28,7 @@ pub const ROUTER_WAN_IP: &str = "198.19.0.1";
 pub const STUN_PRIMARY: &str = "198.19.0.2";
 pub const STUN_ALTERNATE: &str = "198.19.0.3";
 pub const SPARE_PUBLIC: &str = "198.19.0.4";
+pub const STUN_PRIMARY_V6: &str = "2001:db8:2::2";
 
 /// Router modes, each an nft ruleset in `tests/nat_lab/<mode>.nft`.
 pub const MODES: &[&str] = &[
@@ -98,6 +100,8 @@ pub fn run(cmd: &mut Command) -> Output {
 }
 
 pub struct Lab {
+    /// The namespaces are TAGc, TAGr, TAGp.
+    pub tag: String,
     pub client: String,
     pub router: String,
     pub public: String,
@@ -115,6 +119,7 @@ impl Lab {
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
         let mut lab = Lab {
+            tag: tag.clone(),
             client: format!("{tag}c"),
             router: format!("{tag}r"),
             public: format!("{tag}p"),
@@ -122,43 +127,17 @@ impl Lab {
             daemons: Vec::new(),
             created: Vec::new(),
         };
-        for ns in [lab.client.clone(), lab.router.clone(), lab.public.clone()] {
-            run(Command::new("ip").args(["netns", "add", &ns]));
-            lab.created.push(ns.clone());
-            lab.ip(&ns, &["link", "set", "lo", "up"]);
-        }
-        let (c, r, p) = (lab.client.clone(), lab.router.clone(), lab.public.clone());
-        // Each veth is born inside its namespaces: nothing touches the root namespace.
-        run(Command::new("ip").args([
-            "link", "add", "c0", "netns", &c, "type", "veth", "peer", "name", "r0", "netns", &r,
-        ]));
-        run(Command::new("ip").args([
-            "link", "add", "r1", "netns", &r, "type", "veth", "peer", "name", "p0", "netns", &p,
-        ]));
-        lab.ip(
-            &c,
-            &["addr", "add", &format!("{CLIENT_IP}/24"), "dev", "c0"],
-        );
-        lab.ip(&c, &["link", "set", "c0", "up"]);
-        lab.ip(&c, &["route", "add", "default", "via", ROUTER_LAN_IP]);
-        lab.ip(
-            &r,
-            &["addr", "add", &format!("{ROUTER_LAN_IP}/24"), "dev", "r0"],
-        );
-        lab.ip(
-            &r,
-            &["addr", "add", &format!("{ROUTER_WAN_IP}/24"), "dev", "r1"],
-        );
-        lab.ip(&r, &["link", "set", "r0", "up"]);
-        lab.ip(&r, &["link", "set", "r1", "up"]);
-        for addr in [STUN_PRIMARY, STUN_ALTERNATE, SPARE_PUBLIC] {
-            lab.ip(&p, &["addr", "add", &format!("{addr}/24"), "dev", "p0"]);
-        }
-        lab.ip(&p, &["link", "set", "p0", "up"]);
-        // Only the "none" and "firewall" modes route to the client without NAT.
-        lab.ip(&p, &["route", "add", "198.18.1.0/24", "via", ROUTER_WAN_IP]);
-        lab.exec(&r, &["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+        lab.created.push(tag.clone());
+        run(Command::new("bash").arg(lab_script()).args(["up", &tag]));
         lab
+    }
+
+    /// `tests/nat_lab/lab.sh CMD TAG ARGS...` for this lab.
+    fn lab_sh(&self, cmd: &str, args: &[&str]) {
+        run(Command::new("bash")
+            .arg(lab_script())
+            .args([cmd, &self.tag])
+            .args(args));
     }
 
     fn ip(&self, ns: &str, args: &[&str]) {
@@ -182,8 +161,31 @@ impl Lab {
     pub fn set_mode(&self, mode: &str) {
         let file = rules_dir().join(format!("{mode}.nft"));
         assert!(file.is_file(), "no ruleset {}", file.display());
-        let file = file.to_string_lossy().to_string();
-        self.exec(&self.router, &["nft", "-f", &file]);
+        self.lab_sh("mode", &[mode]);
+    }
+
+    /// Random loss of `percent` % of the UDP packets the router forwards, each way (this kernel
+    /// has no netem; nft's numgen does it). Load the mode first: a mode flushes the ruleset.
+    pub fn set_loss(&self, percent: u32) {
+        self.lab_sh("loss", &[&percent.to_string()]);
+    }
+
+    /// Makes the client IPv6-only: its IPv4 address and route go.
+    pub fn client_ipv6_only(&self) {
+        self.ip(&self.client, &["-4", "addr", "flush", "dev", "c0"]);
+    }
+
+    /// Names in the client's /etc/hosts (`ip netns exec` bind-mounts /etc/netns/NS/hosts).
+    pub fn client_hosts(&self, lines: &str) {
+        let dir = Path::new("/etc/netns").join(&self.client);
+        std::fs::create_dir_all(&dir).expect("/etc/netns dir");
+        std::fs::write(dir.join("hosts"), format!("127.0.0.1 localhost\n{lines}\n"))
+            .expect("hosts");
+    }
+
+    /// Removes the client's default route: nothing outside its LAN is reachable.
+    pub fn drop_client_route(&self) {
+        self.ip(&self.client, &["route", "del", "default"]);
     }
 
     /// Starts a daemon inside `ns`; it is killed on drop.
@@ -224,12 +226,29 @@ impl Lab {
     }
 
     /// coturn as an RFC 5780 STUN server on the primary and alternate address (ports 3478 and
-    /// 3479 on each).
+    /// 3479 on each, IPv4 and IPv6), started by `lab.sh stun`.
     pub fn start_stun(&mut self) {
-        self.start_coturn("stun", &[STUN_PRIMARY, STUN_ALTERNATE], false);
+        let tag = self.tag.clone();
+        let dir = path_str(self.dir.path());
+        let script = path_str(&lab_script());
+        let log = std::fs::File::create(self.dir.path().join("stun.out")).expect("daemon log");
+        let err = log.try_clone().expect("daemon log");
+        // lab.sh execs `ip netns exec`, which execs turnserver: the child is the daemon.
+        let child = ChildGuard::spawn(
+            Command::new("bash")
+                .args([&script, "stun", &tag, &dir])
+                .stdin(Stdio::null())
+                .stdout(log)
+                .stderr(err),
+        );
+        self.daemons.push(("stun".to_string(), child));
         let endpoints: Vec<String> = [STUN_PRIMARY, STUN_ALTERNATE]
             .iter()
             .flat_map(|ip| [format!("{ip}:3478"), format!("{ip}:3479")])
+            .chain([
+                "[2001:db8:2::2]:3478".to_string(),
+                "[2001:db8:2::3]:3479".to_string(),
+            ])
             .collect();
         self.wait_udp(&self.public.clone(), &endpoints, "stun");
     }
@@ -324,15 +343,36 @@ impl Lab {
     /// address is reserved, so it would refuse to map; `ext_ip` gives it a public-looking label
     /// to report instead (no packet is ever sent to that label).
     pub fn start_miniupnpd(&mut self) {
+        self.start_miniupnpd_on("r1", &format!("ext_ip={UPNP_LABEL}\n"));
+    }
+
+    /// miniupnpd as a carrier-grade NAT router: its WAN interface (`wan0`, no traffic
+    /// goes through it) has 100.64.7.1/10, so it answers UPnP, NAT-PMP and PCP but refuses every
+    /// mapping, as miniupnpd does on such a WAN.
+    pub fn start_cgnat_miniupnpd(&mut self) {
+        let r = self.router.clone();
+        // No dummy module in this kernel: a veth pair that stays inside the router.
+        self.ip(
+            &r,
+            &[
+                "link", "add", "wan0", "type", "veth", "peer", "name", "wan0p",
+            ],
+        );
+        self.ip(&r, &["addr", "add", "100.64.7.1/10", "dev", "wan0"]);
+        self.ip(&r, &["link", "set", "wan0", "up"]);
+        self.start_miniupnpd_on("wan0", "");
+    }
+
+    fn start_miniupnpd_on(&mut self, ext_ifname: &str, ext_ip_line: &str) {
         self.set_mode("upnp");
         let conf = self.dir.path().join("miniupnpd.conf");
         let lease = self.dir.path().join("miniupnpd.leases");
         std::fs::write(
             &conf,
             format!(
-                "ext_ifname=r1\n\
+                "ext_ifname={ext_ifname}\n\
                  listening_ip=r0\n\
-                 ext_ip={UPNP_LABEL}\n\
+                 {ext_ip_line}\
                  enable_natpmp=yes\n\
                  enable_upnp=yes\n\
                  secure_mode=yes\n\
@@ -412,6 +452,11 @@ fn path_str(p: &Path) -> String {
     p.to_string_lossy().to_string()
 }
 
+/// The one definition of the lab.
+pub fn lab_script() -> PathBuf {
+    rules_dir().join("lab.sh")
+}
+
 /// `tests/nat_lab/`, where the router rulesets live.
 pub fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nat_lab")
@@ -421,12 +466,10 @@ impl Drop for Lab {
     fn drop(&mut self) {
         // The daemons (guards: killed and reaped) go before their namespaces.
         self.daemons.clear();
-        for ns in self.created.iter().rev() {
-            let _ = Command::new("ip")
-                .args(["netns", "del", ns])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
+        for tag in &self.created {
+            let _ = Command::new("bash")
+                .arg(lab_script())
+                .args(["down", tag])
                 .status();
         }
     }
