@@ -68,10 +68,6 @@ impl Source {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn file_name(&self) -> String {
         match self {
             Source::Mock { .. } => mock::MOCK_FILE_NAME.to_owned(),
@@ -97,15 +93,6 @@ impl Source {
         match self {
             Source::Swarm { index, .. } => Some(*index),
             _ => None,
-        }
-    }
-
-    /// Where the file is (or will be) on disk.
-    pub fn path(&self) -> Option<PathBuf> {
-        match self {
-            Source::Mock { .. } => None,
-            Source::Cached(entry) => Some(entry.path.clone()),
-            Source::Swarm { torrent, index } => torrent.path_of(*index),
         }
     }
 

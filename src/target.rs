@@ -40,7 +40,7 @@ impl InfoHash {
     }
 
     /// Lower-case hex, the canonical spelling used in paths, URLs and JSON.
-    pub fn to_hex(&self) -> String {
+    pub fn to_hex(self) -> String {
         data_encoding::HEXLOWER.encode(&self.0)
     }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::target::InfoHash;
 pub use integrity::{DamageReason, Judgement, TorrentFacts};
-pub use validate::{FileState, InvalidReason, MIN_VIDEO_SIZE, PARTIAL_MARKER};
+pub use validate::{FileState, InvalidReason, PARTIAL_MARKER};
 
 /// How deep below the cache folder files are looked for; torrents rarely nest deeper.
 const MAX_DEPTH: usize = 6;

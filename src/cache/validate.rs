@@ -160,17 +160,6 @@ fn marker_covers(dir: &Path, path: &Path) -> bool {
     listed.is_empty() || listed.iter().any(|l| Path::new(l) == relative)
 }
 
-/// The files a marker lists: `None` without a marker, an empty list when it covers everything.
-pub fn read_partial_marker(dir: &Path) -> Option<Vec<std::path::PathBuf>> {
-    let text = read_small_text(&dir.join(PARTIAL_MARKER), MAX_SMALL_FILE_BYTES).ok()?;
-    Some(
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(std::path::PathBuf::from)
-            .collect(),
-    )
-}
-
 /// Marks `files` (relative to `dir`) as still downloading; atomically, so a full disk leaves
 /// the old marker. Blocking.
 pub fn write_partial_marker(dir: &Path, files: &[std::path::PathBuf]) -> std::io::Result<()> {

@@ -22,11 +22,10 @@ use tokio::net::TcpListener;
 use crate::pipeline::Pipeline;
 
 pub use conn::Timeouts;
-pub use error::ApiError;
 pub use policy::Policy;
 pub use server::{
     DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_WRITE_TIMEOUT_SECS, Limits,
-    OVERLOADED_BODY, default_max_connections, nofile_limit_after_raise, raise_nofile_limit,
+    default_max_connections, raise_nofile_limit,
 };
 
 /// A bound server: its real address, and the future that serves until `shutdown` resolves.

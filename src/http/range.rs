@@ -21,10 +21,6 @@ impl ByteRange {
         self.end - self.start + 1
     }
 
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     pub fn content_range(&self, total: u64) -> String {
         format!("bytes {}-{}/{}", self.start, self.end, total)
     }

@@ -102,14 +102,6 @@ pub fn raise_nofile_limit() -> Option<u64> {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The soft open-file limit `serve` runs with once [`raise_nofile_limit`] has run: the hard
-/// limit (for `config show`, which does not raise it).
-pub fn nofile_limit_after_raise() -> Option<u64> {
-    rlimit::getrlimit(rlimit::Resource::NOFILE)
-        .ok()
-        .map(|(_, hard)| hard)
-}
-
 /// Accepts until `shutdown` resolves, then waits for open connections to finish.
 pub async fn serve<S, B>(
     listener: TcpListener,

@@ -252,7 +252,7 @@ mod tests {
 #[cfg(test)]
 mod loopback {
     use super::*;
-    use crate::nat::Behaviour;
+    use crate::nat::classify::Behaviour;
     use crate::nat::fake_stun::{Server, start};
 
     fn options(servers: Vec<String>, timeout_ms: u64) -> DetectOptions {

@@ -20,7 +20,6 @@ mod rfc5780;
 pub mod stun;
 pub mod turn;
 
-pub use classify::{Behaviour, ClassicType};
 pub use detect::detect;
 pub use report::{
     DEFAULT_STUN_SERVERS, DEFAULT_TIMEOUT, DetectError, DetectOptions, Report, Status,
@@ -29,4 +28,4 @@ pub use report::{
 /// The torrent port: what the verdict's advice names and the test mapping uses when none is
 /// given, and the swarm's default listen port.
 pub const DEFAULT_PORT: u16 = 6881;
-pub use mapping::{Lease, MapOptions, Mapping, MappingRecord, Method, Protocol, map_port};
+pub use mapping::{Lease, MapOptions, MappingRecord, Method, Protocol};

@@ -269,7 +269,6 @@ pub struct Exchanged {
     pub outcomes: Vec<Outcome>,
     /// When each request was transmitted.
     pub sent: Vec<Vec<Instant>>,
-    pub started: Instant,
 }
 
 /// Like [`exchange`], with each request's own send times (offsets from the start; one offset is
@@ -413,7 +412,6 @@ pub async fn exchange_planned(
             })
             .collect(),
         sent,
-        started: start,
     })
 }
 
@@ -482,21 +480,6 @@ async fn receive_request(
             }
         }
     }
-}
-
-/// The public address of `socket` as one STUN server sees it: a plain binding request, no
-/// behaviour tests. For callers that only need the address (e.g. to announce it).
-pub fn public_address(
-    socket: &std::net::UdpSocket,
-    server: SocketAddr,
-    timeout: Duration,
-) -> Result<SocketAddr, stunclient::Error> {
-    let mut client = stunclient::StunClient::new(server);
-    client
-        .set_timeout(timeout)
-        .set_retry_interval(Duration::from_millis(500).min(timeout))
-        .set_software(Some(SOFTWARE));
-    client.query_external_address(socket)
 }
 
 #[cfg(test)]
@@ -594,32 +577,6 @@ mod tests {
         );
         assert_eq!(parse_plain_address(&[0, 1, 0]), None);
         assert_eq!(decode(b"not stun", from), None);
-    }
-
-    #[test]
-    fn public_address_with_a_plain_binding_request() {
-        let server = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
-        let server_addr = server.local_addr().expect("addr");
-        let responder = std::thread::spawn(move || {
-            let mut buf = [0u8; 1500];
-            server
-                .set_read_timeout(Some(Duration::from_secs(5)))
-                .expect("timeout");
-            let Ok((len, from)) = server.recv_from(&mut buf) else {
-                return;
-            };
-            if let Some(Incoming::Request(id)) = decode(&buf[..len], from) {
-                let mut m: Message<Attr> = Message::new(MessageClass::SuccessResponse, BINDING, id);
-                m.add_attribute(XorMappedAddress::new(from));
-                if let Ok(bytes) = MessageEncoder::new().encode_into_bytes(m) {
-                    let _ = server.send_to(&bytes, from);
-                }
-            }
-        });
-        let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
-        let got = public_address(&client, server_addr, Duration::from_secs(2)).expect("answer");
-        assert_eq!(Some(got), client.local_addr().ok());
-        let _ = responder.join();
     }
 
     #[tokio::test]

@@ -33,7 +33,7 @@ use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
 use metadata::torrent_file_hash;
-pub use select::{FileChoice, choose_file, no_such_file, video_files};
+pub use select::{FileChoice, choose_file, no_such_file};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;

@@ -88,11 +88,6 @@ pub fn no_such_file(files: &[TorrentFile], choice: &FileChoice) -> crate::p2p::P
     }
 }
 
-/// Video files in torrent order (for playlists and `--all` listings).
-pub fn video_files(files: &[TorrentFile]) -> impl Iterator<Item = &TorrentFile> {
-    files.iter().filter(|f| is_video_extension(&f.path))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,13 +34,6 @@ impl Mapping {
         &self.record
     }
 
-    /// The public address peers can use, when the gateway told it.
-    pub fn external_addr(&self) -> Option<SocketAddr> {
-        self.record
-            .external_ip
-            .map(|ip| SocketAddr::new(ip, self.record.external_port))
-    }
-
     /// Asks for the lease again.
     pub async fn renew(&mut self, lifetime: Duration) -> Result<(), MapError> {
         let secs = lease_seconds(lifetime);

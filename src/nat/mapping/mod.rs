@@ -18,7 +18,7 @@ use igd_next::PortMappingProtocol;
 use serde::{Deserialize, Serialize};
 
 pub use gateway::default_gateway;
-pub use lease::{Lease, Mapping, map_port, unmap_record};
+pub use lease::{Lease, map_port, unmap_record};
 pub use probe::{ProbeReport, ProtocolProbe, probe};
 
 /// Transport protocol of a mapping.
