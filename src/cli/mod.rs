@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{CliValue, GlobalScope, ServeScope, SettingArgs, SwarmScope};
 
 mod nat;
-pub use nat::{NatCommand, NatDetectArgs};
+pub use nat::{NatCommand, NatDetectArgs, NatMapArgs, NatUnmapArgs};
 
 #[derive(Debug, Parser)]
 #[command(

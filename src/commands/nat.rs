@@ -11,9 +11,9 @@ use color_eyre::eyre::{Result, WrapErr};
 use serde::Serialize;
 
 use super::{Context, print_json};
-use crate::cli::{NatCommand, NatDetectArgs};
+use crate::cli::{NatCommand, NatDetectArgs, NatMapArgs, NatUnmapArgs};
 use crate::exit::{CliError, ExitCode};
-use crate::nat::mapping::{self, MapError, MapOptions, MappingRecord};
+use crate::nat::mapping::{self, MapError, MappingRecord};
 use crate::nat::{DetectError, DetectOptions, Report, Status};
 
 /// Where `nat map` records its mappings so that `nat unmap` can remove them (a dot file: the
@@ -24,8 +24,8 @@ const STATE_FILE: &str = ".nat-mappings.json";
 pub async fn run(ctx: &Context, command: NatCommand) -> Result<()> {
     match command {
         NatCommand::Detect(args) => detect(ctx, &args).await,
-        NatCommand::Map(args) => map(ctx, &args.map_options(), args.hold, args.json).await,
-        NatCommand::Unmap(args) => unmap(ctx, args.port, args.timeout, args.json).await,
+        NatCommand::Map(args) => map(ctx, &args).await,
+        NatCommand::Unmap(args) => unmap(ctx, &args).await,
     }
 }
 
@@ -258,8 +258,10 @@ fn map_error(e: MapError) -> color_eyre::Report {
     }
 }
 
-pub async fn map(ctx: &Context, opts: &MapOptions, hold: bool, json: bool) -> Result<()> {
-    if hold {
+pub async fn map(ctx: &Context, args: &NatMapArgs) -> Result<()> {
+    let opts = &args.map_options();
+    let json = args.json;
+    if args.hold {
         let lease = mapping::Lease::start(opts).await.map_err(map_error)?;
         let records = lease.records().to_vec();
         if json {
@@ -342,13 +344,9 @@ struct UnmapFailure {
     error: String,
 }
 
-pub async fn unmap(
-    ctx: &Context,
-    port: Option<u16>,
-    timeout: Option<Duration>,
-    json: bool,
-) -> Result<()> {
-    let timeout = timeout.unwrap_or(Duration::from_secs(2));
+pub async fn unmap(ctx: &Context, args: &NatUnmapArgs) -> Result<()> {
+    let (port, json) = (args.port, args.json);
+    let timeout = args.timeout.unwrap_or(Duration::from_secs(2));
     let path = state_path(ctx);
     let state = read_state(&path).await?;
     let (targets, keep): (Vec<MappingRecord>, Vec<MappingRecord>) = state
