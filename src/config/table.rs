@@ -270,12 +270,12 @@ settings! {
         flag = Some("peer"), env = Some("PEERSTREAM_PEERS");
 
     /// How long to wait for a torrent's metadata.
-    metadata_timeout: Duration = Duration::from_secs(60), "p2p.metadata_timeout", Swarm,
+    metadata_timeout: Duration = p2p::DEFAULT_METADATA_TIMEOUT, "p2p.metadata_timeout", Swarm,
         flag = Some("metadata-timeout"), env = Some("PEERSTREAM_METADATA_TIMEOUT"),
         aliases = &["metadata_timeout_secs"];
 
     /// How long a stream or download may receive nothing before it counts as stalled.
-    stall_timeout: Duration = Duration::from_secs(30), "p2p.stall_timeout", Swarm,
+    stall_timeout: Duration = p2p::DEFAULT_STALL_TIMEOUT, "p2p.stall_timeout", Swarm,
         flag = Some("stall-timeout"), env = Some("PEERSTREAM_STALL_TIMEOUT"),
         aliases = &["stall_timeout_secs"];
 

@@ -26,21 +26,6 @@ pub struct CoordinatorOptions {
     pub map_port: bool,
 }
 
-impl Default for CoordinatorOptions {
-    fn default() -> Self {
-        CoordinatorOptions {
-            enabled: true,
-            budget: Duration::from_secs(4),
-            stun_servers: nat::DEFAULT_STUN_SERVERS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
-            cache_ttl: Duration::from_secs(3600),
-            map_port: true,
-        }
-    }
-}
-
 /// What the coordinator found and did; shown in `GET /api/status` and `fetch -v`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CoordinatorState {

@@ -6,7 +6,9 @@
 //! never serves a partial file and a restart resumes from what is already verified.
 
 pub mod coordinator;
+mod error;
 mod metadata;
+mod options;
 mod select;
 mod storage;
 mod stream;
@@ -17,7 +19,6 @@ use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{
@@ -32,170 +33,16 @@ pub use crate::metadata::{TORRENT_FILE_NAME, TorrentFile, files_of};
 use crate::nat::Lease;
 use crate::target::{InfoHash, Target};
 pub use coordinator::{CoordinatorOptions, CoordinatorState};
+pub use error::P2pError;
 use metadata::torrent_file_hash;
+pub use options::{
+    DEFAULT_DISK_RESERVE, DEFAULT_LISTEN_PORT, DEFAULT_METADATA_TIMEOUT, DEFAULT_STALL_TIMEOUT,
+    DEFAULT_TRACKERS, LIBRQBIT_WINDOW, LISTEN_PORT_ATTEMPTS, P2pOptions,
+};
 pub use select::{FileChoice, choose_file, no_such_file};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;
-
-pub const DEFAULT_LISTEN_PORT: u16 = crate::nat::DEFAULT_PORT;
-/// Ports tried after the configured one when it is taken.
-pub const LISTEN_PORT_ATTEMPTS: u16 = 10;
-
-/// Public trackers used when none are configured; several, so one being down does not matter.
-pub const DEFAULT_TRACKERS: &[&str] = &[
-    "udp://tracker.opentrackr.org:1337/announce",
-    "udp://open.demonii.com:1337/announce",
-    "udp://tracker.openbittorrent.com:6969/announce",
-    "udp://exodus.desync.com:6969/announce",
-    "udp://tracker.torrent.eu.org:451/announce",
-    "https://tracker.gbitt.info:443/announce",
-];
-
-/// How the engine joins the swarm. Every timeout has a default and can be configured.
-#[derive(Debug, Clone)]
-pub struct P2pOptions {
-    /// 0 lets the system choose.
-    pub listen_port: u16,
-    pub dht: bool,
-    /// Empty: librqbit's built-in bootstrap nodes.
-    pub dht_bootstrap: Vec<String>,
-    pub trackers: Vec<String>,
-    /// Local service discovery (multicast on the LAN).
-    pub lsd: bool,
-    pub peers: Vec<SocketAddr>,
-    pub metadata_timeout: Duration,
-    /// A stream that receives no byte for this long is ended (players reconnect).
-    pub stall_timeout: Duration,
-    /// Port announced to trackers when a NAT mapping gives a different external port.
-    pub announce_port: Option<u16>,
-    /// NAT detection and port mapping before the session starts.
-    pub coordinator: CoordinatorOptions,
-    /// Keep downloading into the cache after the last stream of a torrent closes; otherwise
-    /// the torrent pauses until the next request.
-    pub keep_downloading: bool,
-    /// Accept and make uTP (BitTorrent over UDP) connections besides TCP; the router mapping
-    /// of the UDP port then serves them.
-    pub utp: bool,
-    /// Bytes ahead of each stream's position that are fetched first. librqbit prioritises
-    /// [`LIBRQBIT_WINDOW`] per stream; larger values add a read-ahead stream.
-    pub readahead: u64,
-    /// Bytes that must stay free on the cache folder's filesystem after a download; a torrent
-    /// that would leave less is refused before it starts.
-    pub disk_reserve: u64,
-}
-
-/// Free space kept on the cache's filesystem by default: room for the system and the
-/// metadata peerstream writes beside each torrent.
-pub const DEFAULT_DISK_RESERVE: u64 = 256 * 1024 * 1024;
-
-/// The window librqbit prioritises ahead of every open file stream.
-pub const LIBRQBIT_WINDOW: u64 = 32 * 1024 * 1024;
-
-impl Default for P2pOptions {
-    fn default() -> Self {
-        P2pOptions {
-            listen_port: DEFAULT_LISTEN_PORT,
-            dht: true,
-            dht_bootstrap: Vec::new(),
-            trackers: DEFAULT_TRACKERS.iter().map(|s| (*s).to_owned()).collect(),
-            lsd: false,
-            peers: Vec::new(),
-            metadata_timeout: Duration::from_secs(60),
-            stall_timeout: Duration::from_secs(30),
-            announce_port: None,
-            coordinator: CoordinatorOptions::default(),
-            keep_downloading: true,
-            utp: false,
-            readahead: LIBRQBIT_WINDOW,
-            disk_reserve: DEFAULT_DISK_RESERVE,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum P2pError {
-    #[error("no peer sent the metadata of {info_hash} within {timeout:?}")]
-    MetadataTimeout {
-        info_hash: InfoHash,
-        timeout: Duration,
-    },
-    #[error("could not get the metadata of {info_hash} from any peer: {reason}")]
-    MetadataUnavailable { info_hash: InfoHash, reason: String },
-    #[error("no way to find peers for {0}: DHT is off and no tracker or peer is configured")]
-    NoPeerSource(InfoHash),
-    /// `--file` names no file of the torrent; `files` lists them for the user.
-    #[error("the torrent has no {wanted}; {files}")]
-    NoSuchFile { wanted: String, files: String },
-    /// Metadata that cannot be played safely: unparseable, hostile paths, no files, or a
-    /// BitTorrent v2-only torrent.
-    #[error("invalid torrent metadata: {reason}")]
-    InvalidMetadata { reason: String },
-    #[error("reading {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "not enough disk space in {}: {} still to download, {} free, and {} must stay free \
-         (disk reserve)",
-        folder.display(),
-        human(*needed),
-        human(*available),
-        human(*reserve)
-    )]
-    InsufficientSpace {
-        folder: PathBuf,
-        needed: u64,
-        available: u64,
-        reserve: u64,
-    },
-    /// A write to the torrent's files failed (the disk filled up, or another disk error);
-    /// the torrent is stopped without blaming any peer.
-    #[error("{}", .0.message)]
-    Disk(DiskFault),
-    #[error("storing {path}: {source}")]
-    Store {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("torrent engine: {0:#}")]
-    Engine(anyhow::Error),
-    /// A task of this process failed (a panic in blocking file work): not the swarm's fault.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-impl P2pError {
-    /// Out of disk space, or a disk error: not the swarm's fault.
-    pub fn is_disk(&self) -> bool {
-        match self {
-            P2pError::InsufficientSpace { .. } | P2pError::Disk(_) => true,
-            // Writing the metadata beside the torrent's files.
-            P2pError::Io { source, .. } => matches!(
-                source.kind(),
-                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-            ),
-            _ => false,
-        }
-    }
-}
-
-fn human(bytes: u64) -> String {
-    humansize::format_size(bytes, humansize::BINARY)
-}
-
-impl From<crate::metadata::InvalidMetadata> for P2pError {
-    fn from(e: crate::metadata::InvalidMetadata) -> Self {
-        P2pError::InvalidMetadata { reason: e.reason }
-    }
-}
-
-impl From<anyhow::Error> for P2pError {
-    fn from(e: anyhow::Error) -> Self {
-        P2pError::Engine(e)
-    }
-}
 
 /// The process's one librqbit session and the torrents opened through it.
 pub struct Engine {
