@@ -381,3 +381,46 @@ fn a_torrent_file_posted_to_the_api_is_opened_and_streams() {
     assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
     assert_eq!(code(broken), "invalid_target");
 }
+
+/// The README's "I have a magnet link" player line, run as written (only the port is the test
+/// server's): the magnet goes through `/stream/magnet?uri=` and mpv plays the redirect.
+#[test]
+fn readme_magnet_player_line_plays_as_written() {
+    if !have_tool("mpv") || !have_tool("python3") {
+        return;
+    }
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("read README.md");
+    let line = readme
+        .lines()
+        .find_map(|l| {
+            let start = l.find("`mpv \"http://127.0.0.1:8787/stream/magnet?uri=")?;
+            let rest = &l[start + 1..];
+            Some(rest[..rest.find('`')?].to_owned())
+        })
+        .expect("the README's player line");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &["--no-p2p"]);
+    let command = line.replace("127.0.0.1:8787", &server.addr());
+    // Headless mpv: the same command, without a window or sound.
+    let script = format!(
+        "mpv() {{ command mpv --no-config --vo=null --ao=null --frames=10 \"$@\"; }}\n{command}"
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .env("MAGNET", format!("magnet:?xt=urn:btih:{MOCK_HASH}&dn=mock"))
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{command}\nexit {:?}\n{stdout}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Video"),
+        "mpv found no video stream:\n{stdout}"
+    );
+}
