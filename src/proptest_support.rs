@@ -31,3 +31,17 @@ pub fn text_of(alphabet: &str, len: std::ops::Range<usize>) -> impl Strategy<Val
     let chars: Vec<char> = alphabet.chars().collect();
     prop::collection::vec(prop::sample::select(chars), len).prop_map(String::from_iter)
 }
+
+/// `text` with each ASCII letter's case picked by `mask`.
+pub fn mixed_case(text: &str, mask: u64) -> String {
+    text.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if mask >> (i % 64) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::proptest_support::{config, text, text_of};
+use crate::proptest_support::{config, mixed_case, text, text_of};
 
 fn info_hash() -> impl Strategy<Value = InfoHash> {
     any::<[u8; 20]>().prop_map(InfoHash::from_bytes)
@@ -17,16 +17,7 @@ fn spelled(hash: &InfoHash, base32: bool, mask: u64) -> String {
     } else {
         hash.to_hex()
     };
-    text.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if mask >> (i % 64) & 1 == 1 {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
+    mixed_case(&text, mask)
 }
 
 /// Name parts that are not hex digits at their ends, so a hex hash stays exactly 40 long.

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use proptest::prelude::*;
 
 use super::*;
-use crate::proptest_support::{config, text, text_of};
+use crate::proptest_support::{config, mixed_case, text, text_of};
 
 /// Text that starts like something the parser knows, then goes anywhere.
 fn target_like() -> impl Strategy<Value = String> {
@@ -45,20 +45,6 @@ fn info_hash() -> impl Strategy<Value = InfoHash> {
         }),
     ]
     .prop_map(InfoHash::from_bytes)
-}
-
-/// `text` with each ASCII letter's case picked by `mask`.
-fn mixed_case(text: &str, mask: u64) -> String {
-    text.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if mask >> (i % 64) & 1 == 1 {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
 }
 
 fn encode(value: &str) -> String {

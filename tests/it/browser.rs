@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::support::swarm::{Seeder, loopback_flags, make_torrent};
+use crate::support::swarm::{Seeder, loopback_flags, make_torrent, runtime};
 use crate::support::*;
 
 const UNDECODABLE_HASH: &str = "c9e15763f722f23e98a29decdfae341b98d53056";
@@ -49,14 +49,6 @@ impl Driver {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
 /// A headless Chromium session. `evil.example` resolves to 127.0.0.1, as a rebinding attack
 /// would make it; nothing else leaves loopback.
 async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
@@ -85,8 +77,17 @@ async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
 async fn wait_for(client: &Client, what: &str, limit: Duration, script: &str) -> Value {
     let deadline = Instant::now() + limit;
     loop {
-        let value = client.execute(script, vec![]).await.expect("script runs");
-        let truthy = !matches!(value, Value::Null | Value::Bool(false))
+        // While the page navigates (the token form reloads it) a script can fail to run:
+        // that is "not yet", like a falsy answer.
+        let value = match client.execute(script, vec![]).await {
+            Ok(value) => value,
+            Err(e) => json!(format!("(script did not run: {e})")),
+        };
+        let ran = !value
+            .as_str()
+            .is_some_and(|v| v.starts_with("(script did not run"));
+        let truthy = ran
+            && !matches!(value, Value::Null | Value::Bool(false))
             && value != json!("")
             && value != json!(0);
         if truthy {

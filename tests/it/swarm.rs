@@ -279,19 +279,7 @@ fn killed_fetch_resumes_without_refetching_verified_pieces() {
         .assert()
         .code(5);
 
-    let output = peerstream(cache.path())
-        .arg("fetch")
-        .arg(&torrent.info_hash)
-        .arg("--json")
-        .args(&flags)
-        .output()
-        .expect("resume");
-    assert_success(&output);
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let events: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("ndjson"))
-        .collect();
+    let events = resume(cache.path(), &torrent.info_hash, &flags);
     let first = events.first().expect("a progress event");
     let kept = first["downloaded_bytes"].as_u64().expect("bytes");
     let refetched = verified_before_kill.saturating_sub(kept);
@@ -354,19 +342,7 @@ fn sigterm_stops_fetch_like_ctrl_c_with_exit_143_and_it_resumes() {
         .assert()
         .code(5);
 
-    let output = peerstream(cache.path())
-        .arg("fetch")
-        .arg(&torrent.info_hash)
-        .arg("--json")
-        .args(&flags)
-        .output()
-        .expect("resume");
-    assert_success(&output);
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let events: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("ndjson"))
-        .collect();
+    let events = resume(cache.path(), &torrent.info_hash, &flags);
     let kept = events.first().expect("a progress event")["downloaded_bytes"]
         .as_u64()
         .expect("bytes");
@@ -714,4 +690,21 @@ fn readahead_widens_the_prioritised_window() {
         far_region_present(Some(64)),
         "read-ahead of 64 MiB did not fetch 46 MiB ahead"
     );
+}
+
+/// Runs the same `fetch --json` again after an interruption; its NDJSON events (the first one
+/// tells how many verified bytes were kept).
+fn resume(cache: &std::path::Path, hash: &str, flags: &[String]) -> Vec<serde_json::Value> {
+    let output = peerstream(cache)
+        .arg("fetch")
+        .arg(hash)
+        .arg("--json")
+        .args(flags)
+        .output()
+        .expect("resume");
+    assert_success(&output);
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("ndjson"))
+        .collect()
 }
