@@ -817,3 +817,64 @@ fn cgnat_router_refusing_mappings() {
     assert!(text.contains("Double NAT:      yes"), "{text}");
     assert!(!text.contains("enable UPnP"), "{text}");
 }
+
+/// A real double NAT whose inner router learns its external address by STUN (miniupnpd
+/// `ext_perform_stun`): client -> router (miniupnpd, WAN 100.64.0.2) -> carrier NAT -> public.
+/// Such a router reports the address STUN sees, so the report must not call it a single NAT
+/// with a reachable port: `double_nat` is `true` or `null`, never `false`, and the advice is
+/// the carrier's (ISP, hole punching), never "enable UPnP" or "peers can reach you".
+#[test]
+fn stun_learning_router_behind_carrier_nat() {
+    if netns::prerequisites(&[("miniupnpd", "miniupnpd")]).is_err() {
+        return;
+    }
+    let mut lab = Lab::new();
+    lab.add_carrier_nat();
+    lab.start_stun();
+    lab.start_stun_miniupnpd();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    let (report, out) = detect(&lab, &[&primary], &[]);
+    let context = format!(
+        "{}\nminiupnpd: {}",
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+        lab.log("miniupnpd")
+    );
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    // Two NATs, the outer one port-preserving masquerade: a port-restricted cone from outside.
+    assert_eq!(report["nat"], Value::Bool(true), "{context}");
+    assert_eq!(
+        report["public_address"]
+            .as_str()
+            .map(|a| a.starts_with("198.19.0.1:")),
+        Some(true),
+        "{context}"
+    );
+    // miniupnpd learns 198.19.0.1 by STUN, sees the carrier filter and refuses to map.
+    for proto in ["upnp_igd", "nat_pmp", "pcp"] {
+        let p = &report["port_mapping"][proto];
+        assert_eq!(p["answered"], Value::Bool(true), "{proto}: {context}");
+        assert_ne!(p["test_mapping"], Value::Bool(true), "{proto}: {context}");
+    }
+    match &report["double_nat"] {
+        Value::Bool(true) => {}
+        Value::Null => assert!(
+            report["notes"]
+                .to_string()
+                .contains("double NAT cannot be ruled out"),
+            "{context}"
+        ),
+        _ => panic!("double_nat must be true or null behind a carrier NAT: {context}"),
+    }
+    let advice = report["advice"].to_string();
+    assert!(!advice.contains("enable UPnP"), "{context}");
+    assert!(!advice.contains("can reach you"), "{context}");
+    assert!(
+        advice.contains("ISP") && advice.contains("hole punching"),
+        "{context}"
+    );
+    // The refusals were real: miniupnpd installed no port forward.
+    assert!(
+        lab.upnp_rules().lines().all(|l| !l.contains("dnat")),
+        "{context}"
+    );
+}
