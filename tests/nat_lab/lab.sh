@@ -16,9 +16,11 @@
 #   lab.sh down TAG           delete them (and /etc/netns/TAGc)
 #   lab.sh mode TAG MODE      load tests/nat_lab/MODE.nft into the router
 #   lab.sh loss TAG PERCENT   drop PERCENT % of forwarded UDP at random, each way (after `mode`)
-#   lab.sh carrier TAG        put a carrier-grade NAT (namespace TAGn) between router and public:
+#   lab.sh carrier TAG [fullcone]
+#                             put a carrier-grade NAT (namespace TAGn) between router and public:
 #                             router r1 100.64.0.2/10 -- n0 100.64.0.1/10, n1 198.19.0.1/24 -- p0;
-#                             TAGn masquerades out of n1 (IPv4 only), the router's WAN is shared
+#                             TAGn masquerades out of n1 (IPv4 only); "fullcone" also lets any
+#                             host reach a UDP port the router has sent from (as fullcone.nft)
 #   lab.sh stun TAG DIR       exec coturn as an RFC 5780 STUN server on the primary and alternate
 #                             addresses (IPv4 and IPv6), files in DIR; runs in the foreground
 set -euo pipefail
@@ -67,6 +69,7 @@ loss)
     "${3:?PERCENT missing}" | ip netns exec "$R" nft -f -
   ;;
 carrier)
+  kind=${3:-masquerade}
   ip netns add "$N"
   ip -n "$N" link set lo up
   # Deleting r1 deletes its peer p0 and the public addresses with it.
@@ -85,12 +88,23 @@ carrier)
   done
   ip -n "$R" route add default via 100.64.0.1
   ip netns exec "$N" sysctl -qw net.ipv4.ip_forward=1
-  ip netns exec "$N" nft -f - <<'NFT'
+  cone_fw='' cone_dnat=''
+  if [ "$kind" = fullcone ]; then
+    cone_fw='ct status dnat accept; iifname "n0" meta l4proto udp update @cone { udp sport } accept'
+    cone_dnat='iifname "n1" udp dport @cone dnat to 100.64.0.2'
+  fi
+  ip netns exec "$N" nft -f - <<NFT
 table ip carrier {
+  set cone { type inet_service; flags dynamic,timeout; timeout 120s; }
   chain forward {
     type filter hook forward priority 0; policy drop;
     ct state established,related accept
+    $cone_fw
     iifname "n0" accept
+  }
+  chain prerouting {
+    type nat hook prerouting priority -100;
+    $cone_dnat
   }
   chain postrouting {
     type nat hook postrouting priority 100;

@@ -367,9 +367,10 @@ impl Lab {
 
     /// A carrier-grade NAT (namespace TAGn, `lab.sh carrier`) between the router and the
     /// public namespace: the router's WAN becomes 100.64.0.2/10 and its traffic leaves the carrier
-    /// as 198.19.0.1. Call before starting daemons in the router or public namespace.
-    pub fn add_carrier_nat(&self) {
-        self.lab_sh("carrier", &[]);
+    /// as 198.19.0.1. `fullcone`: any host reaches a UDP port the router has sent from.
+    /// Call before starting daemons in the router or public namespace.
+    pub fn add_carrier_nat(&self, fullcone: bool) {
+        self.lab_sh("carrier", if fullcone { &["fullcone"] } else { &[] });
     }
 
     /// miniupnpd on the router's WAN `r1` learning its external address by STUN from the lab's
