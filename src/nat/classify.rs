@@ -158,11 +158,14 @@ fn reachability_advice(port: u16, facts: MappingFacts) -> Vec<String> {
         )];
     }
     if facts.test_mapping_ok {
-        return vec![
-            "the router accepted a test port mapping: peerstream maps its port automatically, \
-             so incoming peers can reach you"
-                .into(),
-        ];
+        // No router address proves there is no NAT beyond (see `detect::double_nat`), so no
+        // promise that peers can reach you.
+        return vec![format!(
+            "the router accepted a test port mapping and peerstream maps its port automatically; \
+             if the router's own WAN address (its status page) is 100.64.x.x or private, \
+             another NAT sits beyond it and peers still cannot reach you: ask the ISP for a \
+             public IPv4 address or use IPv6, or have port {port} forwarded on the outer router"
+        )];
     }
     if facts.protocol_answered {
         // The router speaks UPnP/NAT-PMP/PCP but refused: "enable UPnP" would be wrong advice.
@@ -387,7 +390,7 @@ mod tests {
         let mapped = MappingFacts {
             test_mapping_ok: true,
             protocol_answered: true,
-            double_nat: false,
+            ..Default::default()
         };
         let (_, advice) = verdict(ClassicType::PortRestrictedCone, 6881, mapped);
         assert!(advice.iter().all(|a| !a.contains("forward port")));
@@ -428,6 +431,15 @@ mod tests {
             double.contains("bridge mode") && !double.contains(" | "),
             "{double}"
         );
+        // A working mapping: double NAT cannot be ruled out, so no promise that peers can
+        // reach you.
+        let unsure = all(MappingFacts {
+            test_mapping_ok: true,
+            protocol_answered: true,
+            ..Default::default()
+        });
+        assert!(!unsure.contains("can reach you"), "{unsure}");
+        assert!(unsure.contains("ISP"), "{unsure}");
         // Nothing answered: forwarding or enabling UPnP is what helps.
         let silent = all(MappingFacts::default());
         assert!(silent.contains("enable UPnP"), "{silent}");

@@ -156,9 +156,9 @@ fn is_shared(ip: std::net::Ipv4Addr) -> bool {
 /// What can be told: a router address in 100.64.0.0/10 (CGNAT), in a private or link-local
 /// range, or different from the STUN address means a NAT beyond it. What cannot: a router that
 /// learns its address by STUN (miniupnpd `ext_perform_stun`) reports the STUN address even
-/// behind another NAT. Such a router refuses mappings when the outer NAT filters, so "same
-/// address and a test mapping worked" counts as no double NAT (any NAT beyond lets forwards
-/// through), while "same address, mappings refused" stays unknown (`None`).
+/// behind another NAT, and maps when that NAT passes its filtering test (the NAT lab's
+/// full-cone carrier does, yet drops inbound traffic to the mapped port). So "same address"
+/// stays unknown (`None`) whether the test mapping worked or not.
 fn double_nat(
     gateway: std::net::IpAddr,
     public: Option<std::net::IpAddr>,
@@ -199,8 +199,13 @@ fn double_nat(
             ),
         ),
         Some(_) if mapping_ok => (
-            Some(false),
-            format!("the router's external address {gateway} is the public one STUN sees"),
+            None,
+            format!(
+                "the router reports the public address {gateway} that STUN sees and accepted the \
+                 test mapping; a router that learns its address by STUN behind another NAT can \
+                 look the same, so double NAT cannot be ruled out (the router's status page shows \
+                 its own WAN address: 100.64.x.x or private means a NAT beyond it)"
+            ),
         ),
         Some(_) => (
             None,
@@ -238,12 +243,12 @@ mod tests {
         assert_eq!(double_nat(ip("100.127.255.1"), None, false).0, Some(true));
         assert_eq!(
             double_nat(ip("100.128.0.1"), Some(ip("100.128.0.1")), true).0,
-            Some(false)
+            None
         );
         assert_eq!(double_nat(ip("192.168.1.5"), public, true).0, Some(true));
         assert_eq!(double_nat(ip("198.51.100.1"), public, true).0, Some(true));
-        assert_eq!(double_nat(ip("203.0.113.7"), public, true).0, Some(false));
-        // Same address but mappings refused: a STUN-learning router behind CGNAT looks so.
+        // Same address: a STUN-learning router behind another NAT looks so, mapping or not.
+        assert_eq!(double_nat(ip("203.0.113.7"), public, true).0, None);
         assert_eq!(double_nat(ip("203.0.113.7"), public, false).0, None);
     }
 }

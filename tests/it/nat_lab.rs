@@ -817,3 +817,89 @@ fn cgnat_router_refusing_mappings() {
     assert!(text.contains("Double NAT:      yes"), "{text}");
     assert!(!text.contains("enable UPnP"), "{text}");
 }
+
+/// `nat detect --json` behind a real double NAT whose inner router learns its external address
+/// by STUN (miniupnpd `ext_perform_stun`): client -> router (miniupnpd, WAN 100.64.0.2) ->
+/// carrier NAT -> public. Checks what holds for any carrier and returns the report.
+fn detect_behind_carrier(fullcone: bool) -> (Value, String, Lab) {
+    let mut lab = Lab::new();
+    lab.add_carrier_nat(fullcone);
+    lab.start_stun();
+    lab.start_stun_miniupnpd();
+    let primary = format!("{STUN_PRIMARY}:3478");
+    let (report, out) = detect(&lab, &[&primary], &[]);
+    let context = format!(
+        "{}\nminiupnpd: {}",
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+        lab.log("miniupnpd")
+    );
+    assert_eq!(out.status.code(), Some(0), "{context}");
+    assert_eq!(report["nat"], Value::Bool(true), "{context}");
+    assert_eq!(
+        report["public_address"]
+            .as_str()
+            .map(|a| a.starts_with("198.19.0.1:")),
+        Some(true),
+        "{context}"
+    );
+    // The router reports the address STUN sees, so the report must not call it a single NAT
+    // with a reachable port: `double_nat` is `true` or `null` with a note, never `false`, and the
+    // advice names the ISP, never "enable UPnP" or "peers can reach you".
+    match &report["double_nat"] {
+        Value::Bool(true) => {}
+        Value::Null => assert!(
+            report["notes"]
+                .to_string()
+                .contains("double NAT cannot be ruled out"),
+            "{context}"
+        ),
+        _ => panic!("double_nat must be true or null behind a carrier NAT: {context}"),
+    }
+    let advice = report["advice"].to_string();
+    assert!(!advice.contains("enable UPnP"), "{context}");
+    assert!(!advice.contains("can reach you"), "{context}");
+    assert!(advice.contains("ISP"), "{context}");
+    (report, context, lab)
+}
+
+/// A filtering carrier (CGNAT): miniupnpd learns 198.19.0.1 by STUN, sees the filter and refuses
+/// every mapping. A full-cone carrier passes miniupnpd's STUN test, so it maps, though inbound
+/// traffic to the mapped port never gets past the carrier. Both must stay unsure.
+#[test]
+fn stun_learning_router_behind_carrier_nat() {
+    if netns::prerequisites(&[("miniupnpd", "miniupnpd")]).is_err() {
+        return;
+    }
+    let (report, context, lab) = detect_behind_carrier(false);
+    for proto in ["upnp_igd", "nat_pmp", "pcp"] {
+        let p = &report["port_mapping"][proto];
+        assert_eq!(p["answered"], Value::Bool(true), "{proto}: {context}");
+        assert_ne!(p["test_mapping"], Value::Bool(true), "{proto}: {context}");
+    }
+    assert!(
+        report["advice"].to_string().contains("hole punching"),
+        "{context}"
+    );
+    // The refusals were real: miniupnpd installed no port forward.
+    assert!(
+        lab.upnp_rules().lines().all(|l| !l.contains("dnat")),
+        "{context}"
+    );
+    drop(lab);
+
+    let (report, context, lab) = detect_behind_carrier(true);
+    let mapped = ["upnp_igd", "nat_pmp", "pcp"]
+        .iter()
+        .filter(|p| report["port_mapping"][**p]["test_mapping"] == Value::Bool(true))
+        .count();
+    assert!(mapped >= 1, "{context}");
+    // The router maps, yet nothing from outside reaches the client: the caution was right.
+    let (json, out) = nat_cmd(&lab, &["map", "--method", "upnp", "--port", "41000"]);
+    assert_eq!(out.status.code(), Some(0), "{json}\n{context}");
+    assert!(lab.upnp_rules().contains("41000"), "{context}");
+    assert_eq!(
+        inbound_reaches_client(&lab, 41000),
+        (false, false),
+        "{context}"
+    );
+}

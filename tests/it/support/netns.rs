@@ -10,6 +10,8 @@
 //!                        nft ruleset = the router mode            2001:db8:2::2, ::3
 //! ```
 //!
+//! `Lab::add_carrier_nat` puts a fourth namespace, a carrier-grade NAT, between router and public.
+//!
 //! Every name carries the process id and a counter, so parallel tests and parallel runs do not
 //! collide; `Drop` stops the daemons and deletes the namespaces.
 
@@ -361,6 +363,24 @@ impl Lab {
         self.ip(&r, &["addr", "add", "100.64.7.1/10", "dev", "wan0"]);
         self.ip(&r, &["link", "set", "wan0", "up"]);
         self.start_miniupnpd_on("wan0", "");
+    }
+
+    /// A carrier-grade NAT (namespace TAGn, `lab.sh carrier`) between the router and the
+    /// public namespace: the router's WAN becomes 100.64.0.2/10 and its traffic leaves the carrier
+    /// as 198.19.0.1. `fullcone`: any host reaches a UDP port the router has sent from.
+    /// Call before starting daemons in the router or public namespace.
+    pub fn add_carrier_nat(&self, fullcone: bool) {
+        self.lab_sh("carrier", if fullcone { &["fullcone"] } else { &[] });
+    }
+
+    /// miniupnpd on the router's WAN `r1` learning its external address by STUN from the lab's
+    /// STUN server (`ext_perform_stun`), as CGNAT customers' routers do. Start the STUN server
+    /// first: miniupnpd asks it once at start-up.
+    pub fn start_stun_miniupnpd(&mut self) {
+        self.start_miniupnpd_on(
+            "r1",
+            &format!("ext_perform_stun=yes\next_stun_host={STUN_PRIMARY}\next_stun_port=3478\n"),
+        );
     }
 
     fn start_miniupnpd_on(&mut self, ext_ifname: &str, ext_ip_line: &str) {
