@@ -11,6 +11,7 @@ mod generated;
 mod integrity;
 mod nat_coordinator;
 mod nat_lab;
+mod nat_lab_mapping;
 mod p2p_errors;
 mod play;
 mod players;
