@@ -126,13 +126,13 @@ impl Cache {
         &self.root
     }
 
-    /// The best complete file for `hash`: the largest valid video. `Err` carries every
-    /// candidate that was found but rejected, so callers can say why nothing was served.
     /// The folder peerstream downloads `info_hash` into (see [`torrent_folder`]).
     pub fn torrent_folder(&self, info_hash: &InfoHash) -> PathBuf {
         torrent_folder(&self.root, info_hash)
     }
 
+    /// The best complete file for `hash`: the largest valid video. `Err` carries every
+    /// candidate that was found but rejected, so callers can say why nothing was served.
     pub fn lookup(&self, hash: &InfoHash) -> Result<CacheEntry, Vec<CacheEntry>> {
         let mut candidates = self.entries_for(Some(hash));
         candidates.sort_by_key(|e| (e.is_complete(), e.size));
@@ -142,10 +142,6 @@ impl Cache {
         }
     }
 
-    /// Whether a complete entry found earlier is still the same complete file: still a regular
-    /// file (not a symlink), same size and modification time, and not marked partial since.
-    /// A few `stat` calls instead of a walk of the cache folder. With stored metadata, the
-    /// verification the entry passed holds as long as size and mtime do. Blocking.
     /// Blocking. A subtitle file of a torrent whose video is cached and complete, when the
     /// torrent's stored metadata says the subtitle is complete and verified. Subtitles are too
     /// small to pass as videos, yet offline playback needs them.
@@ -184,6 +180,10 @@ impl Cache {
         })
     }
 
+    /// Whether a complete entry found earlier is still the same complete file: still a regular
+    /// file (not a symlink), same size and modification time, and not marked partial since.
+    /// A few `stat` calls instead of a walk of the cache folder. With stored metadata, the
+    /// verification the entry passed holds as long as size and mtime do. Blocking.
     pub fn still_complete(&self, entry: &CacheEntry) -> bool {
         let Ok(meta) = std::fs::symlink_metadata(&entry.path) else {
             return false;
