@@ -126,9 +126,12 @@ impl Cache {
         &self.root
     }
 
-    /// The folder peerstream downloads `info_hash` into (see [`torrent_folder`]).
+    /// The folder peerstream downloads `info_hash` into (see [`torrent_folder`]), below the
+    /// resolved root once it exists: entry paths are absolute below it too, so comparing them
+    /// with this folder works also for a relative cache folder such as the default `./temp`.
+    /// Blocking the first time (the root is resolved once).
     pub fn torrent_folder(&self, info_hash: &InfoHash) -> PathBuf {
-        torrent_folder(&self.root, info_hash)
+        torrent_folder(self.canonical_root().unwrap_or(&self.root), info_hash)
     }
 
     /// The best complete file for `hash`: the largest valid video. `Err` carries every

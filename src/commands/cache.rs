@@ -156,7 +156,7 @@ async fn check_all(cache: &Cache, only: Option<InfoHash>) -> Result<Vec<Verified
                 let hashable =
                     matches!(entry.state, FileState::Complete | FileState::Damaged { .. });
                 let folder = hashable
-                    .then(|| torrent_folder_of(&entry.path, cache.root(), &entry.info_hash))
+                    .then(|| torrent_folder_of(&entry.path, cache.torrent_folder(&entry.info_hash)))
                     .flatten();
                 let piece_check =
                     folder
@@ -248,7 +248,7 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
     let mut signals = StopSignals::install();
     let mending = async {
         for verified in &broken {
-            mend(ctx, &engine, verified).await?;
+            mend(ctx, cache, &engine, verified).await?;
         }
         Ok::<(), color_eyre::Report>(())
     };
@@ -262,12 +262,17 @@ async fn repair(ctx: &Context, cache: &Cache, entries: &[VerifiedEntry]) -> Resu
 
 /// Marks one file partial and waits until the swarm has replaced its corrupt and missing
 /// pieces.
-async fn mend(ctx: &Context, engine: &Arc<Engine>, verified: &VerifiedEntry) -> Result<()> {
+async fn mend(
+    ctx: &Context,
+    cache: &Cache,
+    engine: &Arc<Engine>,
+    verified: &VerifiedEntry,
+) -> Result<()> {
     let Some(check) = &verified.piece_check else {
         return Ok(());
     };
     let entry = &verified.entry;
-    let folder = engine.torrent_folder(&entry.info_hash);
+    let folder = cache.torrent_folder(&entry.info_hash);
     if let Ok(relative) = entry.path.strip_prefix(&folder) {
         // Never served while it is being mended.
         let folder = folder.clone();

@@ -7,7 +7,6 @@ use serde::Serialize;
 use sha1::{Digest, Sha1};
 
 use super::{TORRENT_FILE_NAME, files_of};
-use crate::target::InfoHash;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PieceCheck {
@@ -42,10 +41,9 @@ impl PieceCheck {
     }
 }
 
-/// The folder a torrent was downloaded into, when `path` lies in one with stored metadata.
-/// Blocking.
-pub fn torrent_folder_of(path: &Path, cache_root: &Path, info_hash: &InfoHash) -> Option<PathBuf> {
-    let folder = crate::cache::torrent_folder(cache_root, info_hash);
+/// `folder` (the torrent's folder in the cache), when `path` lies in it and it holds stored
+/// metadata. Blocking.
+pub fn torrent_folder_of(path: &Path, folder: PathBuf) -> Option<PathBuf> {
     (path.starts_with(&folder) && folder.join(TORRENT_FILE_NAME).is_file()).then_some(folder)
 }
 

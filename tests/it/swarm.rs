@@ -708,3 +708,33 @@ fn resume(cache: &std::path::Path, hash: &str, flags: &[String]) -> Vec<serde_js
         .map(|l| serde_json::from_str(l).expect("ndjson"))
         .collect()
 }
+
+/// With a relative cache folder (the default is `./temp`), `cache verify` still finds the
+/// torrent's folder and hashes every piece: entry paths are resolved, so the folder must be too.
+#[test]
+fn cache_verify_hashes_pieces_with_a_relative_cache_folder() {
+    let (_seed_dir, torrent, seeder, _bytes) = seeded("relative.mp4", 2 * MIB + 5, 17, None);
+    let work = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(BIN);
+        isolate(&mut cmd);
+        cmd.current_dir(work.path())
+            .args(["--cache-dir", "rel-cache"])
+            .args(args);
+        cmd
+    };
+    let flags = loopback_flags(&[seeder.addr], &[]);
+    let output = run(&["fetch", &torrent.info_hash])
+        .args(&flags)
+        .output()
+        .expect("fetch");
+    assert_success(&output);
+    let output = run(&["cache", "verify", &torrent.info_hash, "--json"])
+        .output()
+        .expect("verify");
+    assert_success(&output);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let check = &report["entries"][0]["piece_check"];
+    assert_eq!(check["pieces"], 9, "{report:#}");
+    assert_eq!(check["checked"], 9, "{report:#}");
+}
