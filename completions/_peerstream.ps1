@@ -61,9 +61,9 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;nat;detect' {
-            [CompletionResult]::new('--stun', '--stun', [CompletionResultType]::ParameterName, 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: stun.stunprotocol.org:3478, stun.l.google.com:19302, stun.cloudflare.com:3478]')
+            [CompletionResult]::new('--stun', '--stun', [CompletionResultType]::ParameterName, 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: the setting nat.stun_servers]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long a request that should be answered may take, retransmissions included (seconds, or with a unit: 500ms) [default: 3]')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The torrent port that the advice talks about [default: 6881]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The torrent port that the advice talks about [default: the setting p2p.listen_port]')
             [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'Also check that this TURN relay grants an allocation, and show the relayed address')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
@@ -82,7 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;nat;map' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local port to map; the same external port is asked for [default: 6881]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local port to map; the same external port is asked for [default: the setting p2p.listen_port]')
             [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'Which transport to map')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Which port-mapping protocol to use')
             [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lease to ask for (seconds, or with a unit: 2h) [default: 3600]')

@@ -56,9 +56,9 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;nat;detect'= {
-            cand --stun 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: stun.stunprotocol.org:3478, stun.l.google.com:19302, stun.cloudflare.com:3478]'
+            cand --stun 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: the setting nat.stun_servers]'
             cand --timeout 'How long a request that should be answered may take, retransmissions included (seconds, or with a unit: 500ms) [default: 3]'
-            cand --port 'The torrent port that the advice talks about [default: 6881]'
+            cand --port 'The torrent port that the advice talks about [default: the setting p2p.listen_port]'
             cand --turn 'Also check that this TURN relay grants an allocation, and show the relayed address'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
@@ -76,7 +76,7 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --version 'Print version'
         }
         &'peerstream;nat;map'= {
-            cand --port 'Local port to map; the same external port is asked for [default: 6881]'
+            cand --port 'Local port to map; the same external port is asked for [default: the setting p2p.listen_port]'
             cand --protocol 'Which transport to map'
             cand --method 'Which port-mapping protocol to use'
             cand --lifetime 'Lease to ask for (seconds, or with a unit: 2h) [default: 3600]'

@@ -54,9 +54,9 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fis
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -f -a "map" -d 'Map the torrent port on the router (UPnP-IGD, PCP or NAT-PMP)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -f -a "unmap" -d 'Remove port mappings made by `nat map`'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l stun -d 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: stun.stunprotocol.org:3478, stun.l.google.com:19302, stun.cloudflare.com:3478]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l stun -d 'STUN server (repeatable; tried in order, RFC 5780 servers preferred) [default: the setting nat.stun_servers]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l timeout -d 'How long a request that should be answered may take, retransmissions included (seconds, or with a unit: 500ms) [default: 3]' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l port -d 'The torrent port that the advice talks about [default: 6881]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l port -d 'The torrent port that the advice talks about [default: the setting p2p.listen_port]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l turn -d 'Also check that this TURN relay grants an allocation, and show the relayed address' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
@@ -70,7 +70,7 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_se
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -s V -l version -d 'Print version'
-complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l port -d 'Local port to map; the same external port is asked for [default: 6881]' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l port -d 'Local port to map; the same external port is asked for [default: the setting p2p.listen_port]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l protocol -d 'Which transport to map' -r -f -a "tcp\t''
 udp\t''
 both\t''"

@@ -28,7 +28,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 #[derive(Debug, Args)]
 pub struct NatDetectArgs {
     /// STUN server (repeatable; tried in order, RFC 5780 servers preferred)
-    /// [default: stun.stunprotocol.org:3478, stun.l.google.com:19302, stun.cloudflare.com:3478]
+    /// [default: the setting nat.stun_servers]
     #[arg(
         long = "stun",
         env = "PEERSTREAM_STUN",
@@ -42,7 +42,7 @@ pub struct NatDetectArgs {
     #[arg(long, env = "PEERSTREAM_NAT_TIMEOUT", value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
-    /// The torrent port that the advice talks about [default: 6881]
+    /// The torrent port that the advice talks about [default: the setting p2p.listen_port]
     #[arg(long, env = "PEERSTREAM_PORT", value_name = "PORT")]
     pub port: Option<u16>,
 
@@ -86,7 +86,8 @@ pub enum MapMethod {
 
 #[derive(Debug, Args)]
 pub struct NatMapArgs {
-    /// Local port to map; the same external port is asked for [default: 6881]
+    /// Local port to map; the same external port is asked for [default: the setting
+    /// p2p.listen_port]
     #[arg(long, env = "PEERSTREAM_PORT", value_name = "PORT")]
     pub port: Option<u16>,
 

@@ -29,17 +29,27 @@ pub async fn run(ctx: &Context, command: NatCommand) -> Result<()> {
     }
 }
 
+/// `--port`, else the swarm's listen port from the settings (0, "any port", names none: the
+/// default torrent port then).
+fn torrent_port(ctx: &Context, flag: Option<u16>) -> u16 {
+    match flag.unwrap_or(ctx.settings.listen_port) {
+        0 => crate::nat::DEFAULT_PORT,
+        port => port,
+    }
+}
+
 pub async fn detect(ctx: &Context, args: &NatDetectArgs) -> Result<()> {
     let mut opts = DetectOptions::default();
-    if !args.stun.is_empty() {
-        opts.servers = args.stun.clone();
-    }
+    // The flags, else the same servers and port the swarm uses (config file, env).
+    opts.servers = if args.stun.is_empty() {
+        ctx.settings.stun_servers.clone()
+    } else {
+        args.stun.clone()
+    };
     if let Some(t) = args.timeout {
         opts.timeout = t;
     }
-    if let Some(p) = args.port {
-        opts.port = p;
-    }
+    opts.port = torrent_port(ctx, args.port);
     opts.hairpin = !args.no_hairpin;
     opts.port_mapping = !args.no_port_mapping;
     opts.turn = args.turn.clone();
@@ -259,7 +269,9 @@ fn map_error(e: MapError) -> color_eyre::Report {
 }
 
 pub async fn map(ctx: &Context, args: &NatMapArgs) -> Result<()> {
-    let opts = &args.map_options();
+    let mut opts = args.map_options();
+    opts.port = torrent_port(ctx, args.port);
+    let opts = &opts;
     let json = args.json;
     if args.hold {
         let lease = mapping::Lease::start(opts).await.map_err(map_error)?;

@@ -284,3 +284,37 @@ fn action_flags_also_come_from_the_environment() {
         serde_json::from_slice(&out.get_output().stdout).expect("json from the env flag");
     assert_eq!(listing["complete"], 1);
 }
+
+/// `nat detect` and `nat map` take the STUN servers and the torrent port from the settings, as
+/// the swarm does, when no flag names them.
+#[test]
+fn nat_detect_uses_the_configured_stun_servers_and_port() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("c.toml");
+    // Port 9 on loopback: nothing listens, so the answer is a quick ICMP refusal.
+    std::fs::write(
+        &config,
+        "[p2p]\nlisten_port = 51413\n[nat]\nstun_servers = [\"127.0.0.1:9\"]\n",
+    )
+    .expect("config");
+    let output = peerstream(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "nat",
+            "detect",
+            "--json",
+            "--no-port-mapping",
+            "--timeout",
+            "1",
+        ])
+        .output()
+        .expect("nat detect");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(
+        report["servers_tried"][0]["server"], "127.0.0.1:9",
+        "{report:#}"
+    );
+    assert_eq!(report["port"], 51413, "{report:#}");
+}
