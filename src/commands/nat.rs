@@ -39,20 +39,20 @@ fn torrent_port(ctx: &Context, flag: Option<u16>) -> u16 {
 }
 
 pub async fn detect(ctx: &Context, args: &NatDetectArgs) -> Result<()> {
-    let mut opts = DetectOptions::default();
-    // The flags, else the same servers and port the swarm uses (config file, env).
-    opts.servers = if args.stun.is_empty() {
-        ctx.settings.stun_servers.clone()
-    } else {
-        args.stun.clone()
+    let defaults = DetectOptions::default();
+    let opts = DetectOptions {
+        // The flags, else the same servers and port the swarm uses (config file, env).
+        servers: if args.stun.is_empty() {
+            ctx.settings.stun_servers.clone()
+        } else {
+            args.stun.clone()
+        },
+        timeout: args.timeout.unwrap_or(defaults.timeout),
+        port: torrent_port(ctx, args.port),
+        hairpin: !args.no_hairpin,
+        port_mapping: !args.no_port_mapping,
+        turn: args.turn.clone(),
     };
-    if let Some(t) = args.timeout {
-        opts.timeout = t;
-    }
-    opts.port = torrent_port(ctx, args.port);
-    opts.hairpin = !args.no_hairpin;
-    opts.port_mapping = !args.no_port_mapping;
-    opts.turn = args.turn.clone();
     if !args.json {
         // Whether a server speaks RFC 5780 is only known from its answer (the report says).
         ctx.note(format!(
