@@ -38,6 +38,13 @@ pub fn info_hash_of(torrent_bytes: &[u8]) -> Result<InfoHash, InvalidMetadata> {
 
 /// The files of a torrent, from its bencoded metadata.
 pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, InvalidMetadata> {
+    hash_and_files_of(torrent_bytes).map(|(_, files)| files)
+}
+
+/// The v1 info-hash and the files of bencoded metadata, from one parse.
+pub fn hash_and_files_of(
+    torrent_bytes: &[u8],
+) -> Result<(InfoHash, Vec<TorrentFile>), InvalidMetadata> {
     let parsed = librqbit::torrent_from_bytes(torrent_bytes)
         .map_err(|e| invalid_metadata(torrent_bytes, &e))?;
     let info = parsed
@@ -69,7 +76,7 @@ pub fn files_of(torrent_bytes: &[u8]) -> Result<Vec<TorrentFile>, InvalidMetadat
             len: details.len,
         });
     }
-    Ok(files)
+    Ok((InfoHash::from_bytes(parsed.info_hash.0), files))
 }
 
 /// The error for metadata the engine cannot parse, naming BitTorrent v2 when that is why.

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::files::{
     MAX_METADATA_BYTES, MAX_SMALL_FILE_BYTES, read_small, read_small_text, write_atomic,
 };
-use crate::metadata::{TORRENT_FILE_NAME, TorrentFile, files_of};
+use crate::metadata::{TORRENT_FILE_NAME, TorrentFile, hash_and_files_of};
 use crate::target::InfoHash;
 
 /// Remembered verifications, beside the metadata.
@@ -90,20 +90,26 @@ pub enum Judgement {
 /// Anything else (0 bytes, truncated, a FIFO, a device) counts as absent, so peers are asked
 /// for it again; only absence goes unlogged.
 pub fn read_metadata(folder: &Path) -> Option<Vec<u8>> {
+    read_stored(folder).map(|(bytes, _)| bytes)
+}
+
+/// [`read_metadata`] with the torrent's files, from one read and one parse.
+pub fn read_stored(folder: &Path) -> Option<(Vec<u8>, Vec<TorrentFile>)> {
     let path = folder.join(TORRENT_FILE_NAME);
-    match read_small(&path, MAX_METADATA_BYTES) {
-        Ok(bytes) => match files_of(&bytes) {
-            Ok(_) if !belongs_to(folder, &bytes) => {
-                tracing::warn!("ignoring {}: it is another torrent's", path.display());
-                None
-            }
-            Ok(_) => Some(bytes),
-            Err(e) => {
-                tracing::warn!("ignoring {}: {e}", path.display());
-                None
-            }
-        },
-        Err(e) if e.is_not_found() => None,
+    let bytes = match read_small(&path, MAX_METADATA_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() => return None,
+        Err(e) => {
+            tracing::warn!("ignoring {}: {e}", path.display());
+            return None;
+        }
+    };
+    match hash_and_files_of(&bytes) {
+        Ok((hash, _)) if !belongs_to(folder, hash) => {
+            tracing::warn!("ignoring {}: it is another torrent's", path.display());
+            None
+        }
+        Ok((_, files)) => Some((bytes, files)),
         Err(e) => {
             tracing::warn!("ignoring {}: {e}", path.display());
             None
@@ -111,18 +117,14 @@ pub fn read_metadata(folder: &Path) -> Option<Vec<u8>> {
     }
 }
 
-/// Whether metadata describes the torrent its folder is named after (`<cache>/<hex>/`); a folder
-/// not named by a hash accepts any.
-fn belongs_to(folder: &Path, torrent_bytes: &[u8]) -> bool {
-    let Some(expected) = folder
+/// Whether metadata of torrent `hash` belongs in `folder` (`<cache>/<hex>/`); a folder not named
+/// by a hash accepts any.
+fn belongs_to(folder: &Path, hash: InfoHash) -> bool {
+    folder
         .file_name()
         .and_then(|n| n.to_str())
         .and_then(|n| n.parse::<InfoHash>().ok())
-    else {
-        return true;
-    };
-    librqbit::torrent_from_bytes(torrent_bytes)
-        .is_ok_and(|parsed| parsed.info_hash.0 == *expected.as_bytes())
+        .is_none_or(|expected| expected == hash)
 }
 
 /// The verification record of `folder`; empty when absent or unreadable.
@@ -174,8 +176,7 @@ fn key(relative: &Path) -> String {
 impl TorrentFacts {
     /// The facts of `folder`, when it holds usable metadata.
     pub fn load(folder: &Path) -> Option<TorrentFacts> {
-        let bytes = read_metadata(folder)?;
-        let files = files_of(&bytes).ok()?;
+        let (_, files) = read_stored(folder)?;
         Some(TorrentFacts {
             folder: folder.to_path_buf(),
             files,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 
-use super::{TORRENT_FILE_NAME, files_of};
+use super::TORRENT_FILE_NAME;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PieceCheck {
@@ -51,16 +51,12 @@ pub fn torrent_folder_of(path: &Path, folder: PathBuf) -> Option<PathBuf> {
 /// pieces past the end of a short file are counted as missing. `Ok(None)`: the file is not
 /// part of the stored torrent. Blocking.
 pub fn verify_file(folder: &Path, path: &Path) -> std::io::Result<Option<PieceCheck>> {
-    let bytes = crate::cache::integrity::read_metadata(folder).ok_or_else(|| {
+    let (bytes, files) = crate::cache::integrity::read_stored(folder).ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!("no usable {TORRENT_FILE_NAME}"),
         )
     })?;
-    let invalid = |e: crate::metadata::InvalidMetadata| {
-        std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string())
-    };
-    let files = files_of(&bytes).map_err(invalid)?;
     let parsed = librqbit::torrent_from_bytes(&bytes)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
     let info = parsed
