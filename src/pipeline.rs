@@ -375,6 +375,17 @@ pub struct FileListing {
     pub indexed: bool,
 }
 
+impl FileListing {
+    /// The URL path that streams `file`.
+    pub fn stream_path(&self, file: &TorrentFile) -> String {
+        if self.indexed {
+            format!("/stream/proxy/{}/{}", self.info_hash, file.index)
+        } else {
+            format!("/stream/proxy/{}", self.info_hash)
+        }
+    }
+}
+
 impl Pipeline {
     /// Lists the files behind an info-hash: from the stored metadata, the cache, or the swarm.
     pub async fn files(&self, info_hash: InfoHash) -> Result<FileListing, ResolveError> {

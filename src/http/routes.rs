@@ -324,10 +324,16 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<R
         .await
         .map_err(|e| resolve_error(e, state))?;
     let host = own_host(headers);
+    // Encoded: a token may hold `&`, `#` or spaces.
     let query = state
         .token
         .as_deref()
-        .map(|t| format!("?token={t}"))
+        .map(|t| {
+            let pair = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("token", t)
+                .finish();
+            format!("?{pair}")
+        })
         .unwrap_or_default();
     let mut text = String::from("#EXTM3U\n");
     let videos = listing
@@ -340,11 +346,7 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<R
             .file_name()
             .map(|n| n.to_string_lossy().replace(['\r', '\n'], " "))
             .unwrap_or_default();
-        let path = if listing.indexed {
-            format!("/stream/proxy/{info_hash}/{}", file.index)
-        } else {
-            format!("/stream/proxy/{info_hash}")
-        };
+        let path = listing.stream_path(file);
         text.push_str(&format!("#EXTINF:-1,{name}\nhttp://{host}{path}{query}\n"));
     }
     warp::http::Response::builder()

@@ -185,11 +185,7 @@ fn describe(listing: &FileListing, base: &str, query: &str) -> Added {
             path: f.path.to_string_lossy().into_owned(),
             size: f.len,
             video: crate::cache::validate::is_video_extension(&f.path),
-            stream_url: if listing.indexed {
-                with_query(format!("/stream/proxy/{hash}/{}", f.index))
-            } else {
-                with_query(format!("/stream/proxy/{hash}"))
-            },
+            stream_url: with_query(listing.stream_path(f)),
         })
         .collect();
     Added {

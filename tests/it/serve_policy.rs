@@ -424,3 +424,25 @@ fn readme_magnet_player_line_plays_as_written() {
         "mpv found no video stream:\n{stdout}"
     );
 }
+
+/// The `.m3u` carries the token URL-encoded: a token with `&`, `#` or a space still works.
+#[test]
+fn the_playlist_encodes_the_token() {
+    let token = "a&b #c";
+    let (_dir, server) = cached_server(&["--token", token]);
+    let m3u = send(
+        client()
+            .get(server.url(&format!("/stream/proxy/{HASH}.m3u")))
+            .bearer_auth(token),
+    );
+    assert_eq!(m3u.status(), StatusCode::OK);
+    let text = m3u.text().expect("m3u");
+    let url = text
+        .lines()
+        .find(|l| l.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in:\n{text}"));
+    assert!(url.ends_with("?token=a%26b+%23c"), "{url}");
+    // The URL as written plays.
+    let stream = send(client().get(url));
+    assert_eq!(stream.status(), StatusCode::OK, "{url}");
+}
