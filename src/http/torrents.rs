@@ -129,13 +129,19 @@ pub async fn add(pipeline: &Pipeline, body: &[u8], base: &str) -> Result<Added, 
             .map_err(|e| bad(format!("not a valid .torrent file: {e}")))?;
         let info_hash = InfoHash::from_bytes(parsed.info_hash.0);
         if pipeline.p2p_enabled() && !info_hash.is_mock() {
-            let file = save_upload(body).map_err(|e| {
-                AddError::Api(ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    format!("keeping the uploaded .torrent: {e}"),
-                ))
-            })?;
+            // A file write: off the async workers, like every blocking call.
+            let owned = body.to_vec();
+            let file = tokio::task::spawn_blocking(move || save_upload(&owned))
+                .await
+                .map_err(std::io::Error::other)
+                .flatten()
+                .map_err(|e| {
+                    AddError::Api(ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        format!("keeping the uploaded .torrent: {e}"),
+                    ))
+                })?;
             let target = Target::TorrentFile(file.path().to_path_buf());
             upload = Some(file);
             (target, String::new())
@@ -162,7 +168,10 @@ pub async fn add(pipeline: &Pipeline, body: &[u8], base: &str) -> Result<Added, 
         .resolve(&Request { target, file: None })
         .await
         .map_err(AddError::Resolve)?;
-    drop(upload);
+    if let Some(file) = upload {
+        // Removing the temporary file is a blocking call too.
+        let _ = tokio::task::spawn_blocking(move || drop(file)).await;
+    }
     let info_hash = source.info_hash();
     let listing = pipeline.files(info_hash).await.map_err(AddError::Resolve)?;
     Ok(describe(&listing, base, &query))
