@@ -125,8 +125,9 @@ fn print_report(r: &Report) -> Result<()> {
     )?;
     writeln!(out, "Local address:   {}", show(r.local_address))?;
     writeln!(out, "Public address:  {}", show(r.public_address))?;
-    if let Some(d) = r.double_nat {
-        writeln!(out, "Double NAT:      {}", if d { "yes" } else { "no" })?;
+    // Never `Some(false)`: a router reporting the STUN address does not rule double NAT out.
+    if r.double_nat == Some(true) {
+        writeln!(out, "Double NAT:      yes")?;
     }
     if let Some(s) = &r.server {
         let extra = match (s.rfc5780, s.other_address) {

@@ -32,9 +32,7 @@ pub(super) fn parse_route_table(table: &str) -> Option<Ipv4Addr> {
 
 /// The local address the kernel uses towards `gateway`.
 pub(super) fn local_ip_towards(gateway: Ipv4Addr) -> std::io::Result<Ipv4Addr> {
-    let socket = std::net::UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?;
-    socket.connect((gateway, 9))?;
-    match socket.local_addr()?.ip() {
+    match crate::nat::resolve::route_source(SocketAddr::from((gateway, 9)))? {
         IpAddr::V4(ip) => Ok(ip),
         IpAddr::V6(_) => Err(std::io::Error::other("no IPv4 route to the gateway")),
     }
