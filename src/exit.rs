@@ -231,9 +231,12 @@ mod tests {
     #[test]
     fn every_code_is_documented_once() {
         let codes: Vec<i32> = EXIT_CODES.iter().map(|(c, _)| c.code()).collect();
-        let mut unique = codes.clone();
-        unique.dedup();
-        assert_eq!(codes, unique);
+        let unique: std::collections::HashSet<i32> = codes.iter().copied().collect();
+        assert_eq!(
+            codes.len(),
+            unique.len(),
+            "a code is listed twice: {codes:?}"
+        );
         assert!(exit_codes_help().contains("\n  11   the torrent's metadata"));
     }
 

@@ -358,18 +358,12 @@ async fn stopped(engine: &Engine, stop: Stop) -> color_eyre::Report {
 /// Writes the embedded video as `<cache>/peerstream-mock-<hash>.mp4`, atomically. Blocking.
 fn write_mock_into_cache(cache: &Cache, info_hash: &InfoHash) -> Result<PathBuf> {
     let root = cache.root();
-    std::fs::create_dir_all(root)
-        .wrap_err_with(|| format!("creating the cache folder {}", root.display()))?;
-    let path = root.join(mock::mock_file_name_for(info_hash));
+    let name = mock::mock_file_name_for(info_hash);
+    let path = root.join(&name);
     if path.is_file() {
         return Ok(path);
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".peerstream-")
-        .tempfile_in(root)
-        .wrap_err_with(|| format!("writing into {}", root.display()))?;
-    tmp.write_all(mock::MOCK_MP4)?;
-    tmp.persist(&path)
+    crate::cache::files::write_atomic(root, &name, mock::MOCK_MP4)
         .wrap_err_with(|| format!("saving {}", path.display()))?;
     Ok(path)
 }
