@@ -287,10 +287,8 @@ fn empty_metadata_left_behind_is_fetched_again_from_peers() {
 /// free the same fetch succeeds. Runs in its own mount namespace over a small tmpfs.
 #[test]
 fn a_full_disk_while_storing_metadata_breaks_nothing_for_good() {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     if !is_root() {
-        assert!(!ci, "CI runs as root");
-        eprintln!("SKIP: needs root for unshare -m and a tmpfs");
+        skip("needs root for unshare -m and a tmpfs");
         return;
     }
     if !have_tool("unshare") {
