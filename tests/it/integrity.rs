@@ -6,21 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent, payload};
+use crate::support::swarm::{loopback_flags, seeded};
 use crate::support::*;
 use reqwest::StatusCode;
 
 const MIB: usize = 1024 * 1024;
-
-fn seeded(name: &str, size: usize, seed: u32) -> (tempfile::TempDir, TestTorrent, Seeder, Vec<u8>) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let bytes = payload(size, seed);
-    let file = dir.path().join(name);
-    std::fs::write(&file, &bytes).expect("payload");
-    let torrent = make_torrent(&file, 256 * 1024, &[]);
-    let seeder = Seeder::start(&torrent, dir.path(), None);
-    (dir, torrent, seeder, bytes)
-}
 
 fn output_text(output: &Output) -> String {
     format!(
@@ -117,7 +107,7 @@ fn wait_verified(cache: &Path, hash: &str) {
 #[test]
 fn truncated_and_extended_downloads_are_damaged_never_served_and_repaired_from_the_swarm() {
     let size = 6 * MIB + 99;
-    let (_seed_dir, torrent, seeder, bytes) = seeded("movie.mp4", size, 21);
+    let (_seed_dir, torrent, seeder, bytes) = seeded("movie.mp4", size, 21, None);
     let hash = torrent.info_hash.as_str();
     let cache = tempfile::tempdir().expect("tempdir");
     let flags = loopback_flags(&[seeder.addr], &[]);
@@ -267,7 +257,7 @@ fn a_fifo_or_dev_zero_as_metadata_neither_blocks_nor_floods_the_server() {
 
 #[test]
 fn empty_metadata_left_behind_is_fetched_again_from_peers() {
-    let (_seed_dir, torrent, seeder, bytes) = seeded("e.mp4", 2 * MIB + 5, 22);
+    let (_seed_dir, torrent, seeder, bytes) = seeded("e.mp4", 2 * MIB + 5, 22, None);
     let hash = torrent.info_hash.as_str();
     let cache = tempfile::tempdir().expect("tempdir");
     put(cache.path(), &format!("{hash}/.peerstream.torrent"), b"");
@@ -294,7 +284,7 @@ fn a_full_disk_while_storing_metadata_breaks_nothing_for_good() {
     if !have_tool("unshare") {
         return;
     }
-    let (_seed_dir, torrent, seeder, bytes) = seeded("full.mp4", 2 * MIB + 7, 23);
+    let (_seed_dir, torrent, seeder, bytes) = seeded("full.mp4", 2 * MIB + 7, 23, None);
     let hash = torrent.info_hash.clone();
     let cache = tempfile::tempdir().expect("tempdir");
     let out = tempfile::tempdir().expect("tempdir");

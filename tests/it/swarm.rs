@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::swarm::{Seeder, TestTorrent, loopback_flags, make_torrent, payload};
+use crate::support::swarm::{Seeder, loopback_flags, make_torrent, payload, seeded};
 use crate::support::*;
 use assert_cmd::prelude::*;
 use reqwest::StatusCode;
@@ -14,21 +14,6 @@ use reqwest::StatusCode;
 const MIB: usize = 1024 * 1024;
 
 /// A payload file in its own folder, its torrent, and a seeder for it.
-fn seeded(
-    name: &str,
-    size: usize,
-    seed: u32,
-    upload_bps: Option<u32>,
-) -> (tempfile::TempDir, TestTorrent, Seeder, Vec<u8>) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let bytes = payload(size, seed);
-    let file = dir.path().join(name);
-    std::fs::write(&file, &bytes).expect("payload");
-    let torrent = make_torrent(&file, 256 * 1024, &[]);
-    let seeder = Seeder::start(&torrent, dir.path(), upload_bps);
-    (dir, torrent, seeder, bytes)
-}
-
 fn fetch_json(
     cache: &Path,
     target: &str,

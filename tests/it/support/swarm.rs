@@ -166,3 +166,21 @@ pub fn loopback_flags(peers: &[SocketAddr], trackers: &[&str]) -> Vec<String> {
     }
     flags
 }
+
+/// A file of `size` deterministic bytes (`seed`) seeded as a one-file torrent (256 KiB
+/// pieces) by a librqbit seeder, at most `upload_bps` if given: its folder, torrent, seeder and
+/// bytes.
+pub fn seeded(
+    name: &str,
+    size: usize,
+    seed: u32,
+    upload_bps: Option<u32>,
+) -> (tempfile::TempDir, TestTorrent, Seeder, Vec<u8>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = payload(size, seed);
+    let file = dir.path().join(name);
+    std::fs::write(&file, &bytes).expect("payload");
+    let torrent = make_torrent(&file, 256 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, dir.path(), upload_bps);
+    (dir, torrent, seeder, bytes)
+}
