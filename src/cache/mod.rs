@@ -4,19 +4,26 @@
 //! (40-hex or 32-base32, any case), e.g. `temp/<hash>/Movie.mp4` or `temp/Movie-<HASH>.mkv`.
 
 mod display;
+pub mod evict;
 pub mod files;
 pub mod integrity;
+pub mod lifecycle;
+mod loose;
+mod manage;
 pub mod validate;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use serde::Serialize;
 
 use crate::target::InfoHash;
+pub use evict::{CacheFull, Limits, Plan, TorrentUsage, Usage, evictions};
 pub use integrity::{DamageReason, Judgement, TorrentFacts};
+pub use lifecycle::InUse;
+pub use manage::{ManageError, Removed};
 pub use validate::{FileState, InvalidReason, PARTIAL_MARKER};
 
 /// How deep below the cache folder files are looked for; torrents rarely nest deeper.
@@ -35,6 +42,11 @@ pub struct Cache {
     /// `root` resolved, once it exists: entry paths are absolute below it, and resolving it
     /// again on every cached range request costs a syscall per path component.
     canonical_root: OnceLock<PathBuf>,
+    limits: Limits,
+    /// Throttles the last-access records; shared by clones.
+    access: lifecycle::AccessLog,
+    /// Files outside torrent folders whose paths name a hash; shared by clones.
+    loose: Arc<loose::LooseIndex>,
 }
 
 /// One file in the cache that belongs to an info-hash.
@@ -52,6 +64,12 @@ pub struct CacheEntry {
     pub last_access: Option<SystemTime>,
     #[serde(serialize_with = "serialize_time")]
     pub modified: Option<SystemTime>,
+    /// Its torrent is pinned (never evicted).
+    pub pinned: bool,
+    /// Holds the entry in use for as long as a stream of it lives; never serialised, and
+    /// dropped from entries kept for later (see [`CacheEntry::unheld`]).
+    #[serde(skip)]
+    pub hold: Option<Arc<InUse>>,
 }
 
 fn serialize_time<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
@@ -62,6 +80,14 @@ fn serialize_time<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<
 }
 
 impl CacheEntry {
+    /// The same entry without its hold, to remember it without keeping it in use.
+    pub fn unheld(&self) -> CacheEntry {
+        CacheEntry {
+            hold: None,
+            ..self.clone()
+        }
+    }
+
     pub fn is_complete(&self) -> bool {
         self.state == FileState::Complete
     }
@@ -85,6 +111,14 @@ pub struct CacheListing {
     pub damaged: usize,
     pub invalid: usize,
     pub total_bytes: u64,
+    /// Bytes counted against `cache.max_size` (torrent folders with their metadata, and
+    /// loose files), and the limits; `None` for a limit that is off.
+    pub cache_bytes: u64,
+    pub max_size: Option<u64>,
+    pub min_free: Option<u64>,
+    pub available_bytes: Option<u64>,
+    /// Per torrent: pinned, in use, last access.
+    pub torrents: Vec<TorrentUsage>,
 }
 
 impl CacheListing {
@@ -94,7 +128,14 @@ impl CacheListing {
 
     pub fn from_entries(cache: &Cache, entries: Vec<CacheEntry>) -> Self {
         let count = |label| entries.iter().filter(|e| e.state.label() == label).count();
+        let usage = cache.usage();
+        let limit = |n: u64| (n > 0).then_some(n);
         CacheListing {
+            cache_bytes: usage.total_bytes,
+            max_size: limit(usage.limits.max_size),
+            min_free: limit(usage.limits.min_free),
+            available_bytes: usage.available_bytes,
+            torrents: usage.torrents,
             cache_dir: Some(cache.root().to_path_buf()),
             complete: count("complete"),
             partial: count("partial"),
@@ -111,7 +152,35 @@ impl Cache {
         Cache {
             root: root.into(),
             canonical_root: OnceLock::new(),
+            limits: Limits::default(),
+            access: Default::default(),
+            loose: Default::default(),
         }
+    }
+
+    /// The same cache kept within `limits`.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Blocking. Bytes the cache holds now (what `cache.max_size` is measured against).
+    pub fn total_size(&self) -> u64 {
+        self.usage().total_bytes
+    }
+
+    /// Blocking. Marks `hash` in use for as long as the returned hold lives and records the
+    /// access (at most once a minute): what a stream of it does. `None` for a hash without a
+    /// torrent folder (loose files are not evicted, so need no hold).
+    pub fn hold(&self, hash: &InfoHash) -> Option<InUse> {
+        let folder = self.torrent_folder(hash);
+        let held = lifecycle::hold(&folder)?;
+        self.access.touch(*hash, &folder);
+        Some(held)
     }
 
     fn canonical_root(&self) -> Option<&Path> {
@@ -136,12 +205,21 @@ impl Cache {
 
     /// The best complete file for `hash`: the largest valid video. `Err` carries every
     /// candidate that was found but rejected, so callers can say why nothing was served.
+    /// Blocking: a `stat` of the torrent folder and a look at its few files, plus the loose
+    /// files from an in-memory index; no walk of the cache folder. On a miss the index is
+    /// refreshed (at most every [`loose::MISS_REFRESH`]) and the loose files looked at again.
     pub fn lookup(&self, hash: &InfoHash) -> Result<CacheEntry, Vec<CacheEntry>> {
-        let mut candidates = self.entries_for(Some(hash));
-        candidates.sort_by_key(|e| (e.is_complete(), e.size));
-        match candidates.last() {
-            Some(best) if best.is_complete() => Ok(best.clone()),
-            _ => Err(candidates),
+        let best = |mut candidates: Vec<CacheEntry>| {
+            candidates.sort_by_key(|e| (e.is_complete(), e.size));
+            match candidates.last() {
+                Some(best) if best.is_complete() => Ok(best.clone()),
+                _ => Err(candidates),
+            }
+        };
+        match best(self.entries_of(hash, false)) {
+            Ok(hit) => Ok(hit),
+            Err(rejected) if !self.loose.stale_for_miss() => Err(rejected),
+            Err(_) => best(self.entries_of(hash, true)),
         }
     }
 
@@ -178,8 +256,10 @@ impl Cache {
             file: relative,
             size: meta.len(),
             state: FileState::Complete,
-            last_access: meta.accessed().ok(),
+            last_access: lifecycle::last_access(&facts.folder),
             modified: meta.modified().ok(),
+            pinned: lifecycle::is_pinned(&facts.folder),
+            hold: None,
         })
     }
 
@@ -203,29 +283,92 @@ impl Cache {
 
     /// Every file in the cache that belongs to `hash`, valid or not.
     pub fn entries(&self, hash: &InfoHash) -> Vec<CacheEntry> {
-        self.entries_for(Some(hash))
+        let entries = self.entries_of(hash, false);
+        if entries.is_empty() && self.loose.stale_for_miss() {
+            return self.entries_of(hash, true);
+        }
+        entries
+    }
+
+    /// The files of `hash`: everything in its torrent folder, and the loose files elsewhere
+    /// whose paths name it (from the index; `refresh` rebuilds it first). Blocking.
+    fn entries_of(&self, hash: &InfoHash, refresh: bool) -> Vec<CacheEntry> {
+        let Some(canonical_root) = self.canonical_root() else {
+            return Vec::new();
+        };
+        let folder = torrent_folder(canonical_root, hash);
+        let mut out = Vec::new();
+        if folder.is_dir() {
+            let facts = TorrentFacts::load(&folder);
+            let extra = FolderFacts::of(&folder);
+            let walker = walkdir::WalkDir::new(&folder)
+                .min_depth(1)
+                .max_depth(MAX_DEPTH - 1)
+                .follow_links(false)
+                .into_iter()
+                .filter_entry(|e| !is_internal(e.file_name()));
+            for entry in walker.filter_map(Result::ok) {
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                let Ok(relative) = entry.path().strip_prefix(canonical_root) else {
+                    continue;
+                };
+                out.push(self.describe(
+                    entry.path(),
+                    relative,
+                    *hash,
+                    canonical_root,
+                    facts.as_ref(),
+                    &extra,
+                ));
+            }
+        }
+        let hex = hash.to_hex();
+        let b32 = data_encoding::BASE32
+            .encode(hash.as_bytes())
+            .to_ascii_lowercase();
+        for path in self.loose.matching(canonical_root, refresh, |lower| {
+            lower.contains(hex.as_str()) || lower.contains(b32.as_str())
+        }) {
+            let Ok(relative) = path.strip_prefix(canonical_root) else {
+                continue;
+            };
+            let extra = FolderFacts::loose(&path);
+            out.push(self.describe(&path, relative, *hash, canonical_root, None, &extra));
+        }
+        out
+    }
+
+    /// Blocking. The loose files (outside torrent folders) by the hash their paths name.
+    fn loose_files(&self) -> HashMap<InfoHash, Vec<PathBuf>> {
+        let mut by_hash: HashMap<InfoHash, Vec<PathBuf>> = HashMap::new();
+        let Some(root) = self.canonical_root() else {
+            return by_hash;
+        };
+        for path in self.loose.matching(root, true, |_| true) {
+            let Ok(relative) = path.strip_prefix(root) else {
+                continue;
+            };
+            if let Some(hash) = find_hash_in(&relative.to_string_lossy().to_ascii_lowercase()) {
+                by_hash.entry(hash).or_default().push(path);
+            }
+        }
+        by_hash
     }
 
     /// Every file in the cache whose path names an info-hash.
     pub fn list(&self) -> Vec<CacheEntry> {
-        let mut entries = self.entries_for(None);
+        let mut entries = self.walk_all();
         entries.sort_by(|a, b| (a.info_hash, &a.file).cmp(&(b.info_hash, &b.file)));
         entries
     }
 
-    /// Walks the cache once; `only` restricts it to one info-hash. Blocking.
-    fn entries_for(&self, only: Option<&InfoHash>) -> Vec<CacheEntry> {
+    /// Walks the whole cache once (listings only; a lookup never does). Blocking.
+    fn walk_all(&self) -> Vec<CacheEntry> {
         let Some(canonical_root) = self.canonical_root() else {
             return Vec::new();
         };
-        let wanted = only.map(|h| {
-            (
-                h.to_hex(),
-                data_encoding::BASE32
-                    .encode(h.as_bytes())
-                    .to_ascii_lowercase(),
-            )
-        });
         let walker = walkdir::WalkDir::new(canonical_root)
             .min_depth(1)
             .max_depth(MAX_DEPTH)
@@ -234,7 +377,7 @@ impl Cache {
             .filter_entry(|e| e.depth() == 0 || !is_internal(e.file_name()));
         let mut out = Vec::new();
         // Metadata and record are read once per torrent folder, not once per file.
-        let mut facts: HashMap<InfoHash, Option<TorrentFacts>> = HashMap::new();
+        let mut facts: HashMap<InfoHash, (Option<TorrentFacts>, FolderFacts)> = HashMap::new();
         for entry in walker.filter_map(Result::ok) {
             if entry.file_type().is_dir() {
                 continue;
@@ -243,27 +386,28 @@ impl Cache {
                 continue;
             };
             let relative_lower = relative.to_string_lossy().to_ascii_lowercase();
-            let info_hash = match &wanted {
-                Some((hex, b32)) => {
-                    if !relative_lower.contains(hex.as_str())
-                        && !relative_lower.contains(b32.as_str())
-                    {
-                        continue;
-                    }
-                    only.copied()
-                }
-                None => find_hash_in(&relative_lower),
+            let Some(info_hash) = find_hash_in(&relative_lower) else {
+                continue;
             };
-            let Some(info_hash) = info_hash else { continue };
-            let facts = facts
-                .entry(info_hash)
-                .or_insert_with(|| TorrentFacts::load(&torrent_folder(canonical_root, &info_hash)));
+            let (facts, extra) = facts.entry(info_hash).or_insert_with(|| {
+                let folder = torrent_folder(canonical_root, &info_hash);
+                (TorrentFacts::load(&folder), FolderFacts::of(&folder))
+            });
+            let extra = if entry
+                .path()
+                .starts_with(torrent_folder(canonical_root, &info_hash))
+            {
+                extra.clone()
+            } else {
+                FolderFacts::loose(entry.path())
+            };
             out.push(self.describe(
                 entry.path(),
                 relative,
                 info_hash,
                 canonical_root,
                 facts.as_ref(),
+                &extra,
             ));
         }
         out
@@ -276,6 +420,7 @@ impl Cache {
         info_hash: InfoHash,
         canonical_root: &Path,
         facts: Option<&TorrentFacts>,
+        extra: &FolderFacts,
     ) -> CacheEntry {
         // Symlinks are followed only when they stay inside the cache folder.
         let inside = path
@@ -301,8 +446,34 @@ impl Cache {
             file: relative.to_path_buf(),
             size,
             state,
-            last_access: meta.as_ref().and_then(|m| m.accessed().ok()),
+            last_access: extra.last_access,
             modified: meta.as_ref().and_then(|m| m.modified().ok()),
+            pinned: extra.pinned,
+            hold: None,
+        }
+    }
+}
+
+/// What a file's torrent folder says about all its files: pin and last access.
+#[derive(Debug, Clone, Default)]
+struct FolderFacts {
+    pinned: bool,
+    last_access: Option<SystemTime>,
+}
+
+impl FolderFacts {
+    fn of(folder: &Path) -> FolderFacts {
+        FolderFacts {
+            pinned: lifecycle::is_pinned(folder),
+            last_access: lifecycle::last_access(folder),
+        }
+    }
+
+    /// A loose file: never pinned; its last change stands in for its last access.
+    fn loose(path: &Path) -> FolderFacts {
+        FolderFacts {
+            pinned: false,
+            last_access: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
         }
     }
 }

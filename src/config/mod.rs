@@ -5,6 +5,7 @@
 //! option structs. Nothing below `commands` sees clap or this module.
 
 mod args;
+mod size;
 mod table;
 pub mod value;
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use args::{CliValue, GlobalScope, ServeScope, SettingArgs, SwarmScope};
+pub use size::DataSize;
 pub use table::{Scope, Setting, Settings, TABLE};
 use value::SettingValue;
 pub use value::{ColorChoice, Shape};

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::size::DataSize;
 use super::value::{BindAddr, ColorChoice, SettingValue, Shape};
 use super::{SettingError, Values};
 use crate::{http, nat, p2p};
@@ -181,6 +182,20 @@ settings! {
     /// When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).
     color: ColorChoice = ColorChoice::Auto, "color", Global,
         flag = Some("color"), env = Some("PEERSTREAM_COLOR"), choices = ColorChoice::NAMES;
+
+    /// Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download
+    /// that would go past it first evicts the least recently used torrents that are neither
+    /// pinned nor in use, and is refused when that is not enough.
+    cache_max_size: DataSize = DataSize(0), "cache.max_size", Global,
+        flag = Some("cache-max-size"), env = Some("PEERSTREAM_CACHE_MAX_SIZE"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: no limit");
+
+    /// Free space to keep on the cache folder's disk by evicting least recently used torrents
+    /// before a download (e.g. 5GiB); 0 = evict for size only (p2p.disk_reserve_mib still
+    /// refuses a download that would leave less than the reserve).
+    cache_min_free: DataSize = DataSize(0), "cache.min_free", Global,
+        flag = Some("cache-min-free"), env = Some("PEERSTREAM_CACHE_MIN_FREE"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: nothing evicted for free space");
 
     /// Listen address of `peerstream serve` (an IP or a name such as localhost, and a port);
     /// port 0 picks a free port.
