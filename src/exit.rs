@@ -31,6 +31,10 @@ pub enum ExitCode {
     DiskFull = 10,
     /// The torrent's metadata is invalid, hostile or unsupported (BitTorrent v2 only).
     InvalidMetadata = 11,
+    /// The torrent does not fit within the cache limits even after eviction.
+    CacheFull = 12,
+    /// `cache rm`: a stream or a running download (e.g. in `serve`) holds the entry.
+    InUse = 13,
     /// Stopped by Ctrl-C (128 + SIGINT); a download stays resumable.
     Interrupted = 130,
     /// Stopped by SIGTERM (128 + SIGTERM); handled like Ctrl-C, a download stays resumable.
@@ -73,6 +77,15 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     (
         ExitCode::InvalidMetadata,
         "the torrent's metadata is invalid, hostile or BitTorrent v2 only",
+    ),
+    (
+        ExitCode::CacheFull,
+        "the torrent does not fit within cache.max_size / cache.min_free, even after evicting \
+         every entry that is not pinned or in use",
+    ),
+    (
+        ExitCode::InUse,
+        "`cache rm`: the entry is being streamed or downloaded (e.g. by `serve`)",
     ),
     (
         ExitCode::Interrupted,
@@ -144,6 +157,8 @@ const SPACE_HINT: &str = "free space on that disk, pick a larger one with --cach
                           --disk-reserve-mib";
 const DISK_HINT: &str = "free space on the cache folder's disk (or use --cache-dir DIR on a larger \
                          one), then run the same command again: it resumes from what is verified";
+const CACHE_FULL_HINT: &str = "see what the cache holds with `peerstream cache ls`; unpin or remove \
+                               entries, or raise --cache-max-size";
 const METADATA_HINT: &str = "the torrent cannot be played safely: ask its source for a valid one \
                              (for a BitTorrent v2 torrent, its hybrid v1 info-hash)";
 
@@ -185,6 +200,18 @@ fn known_outcome(cause: &(dyn std::error::Error + 'static)) -> Option<Outcome> {
     if let Some(e) = cause.downcast_ref::<P2pError>() {
         return Some(p2p_outcome(e));
     }
+    if let Some(e) = cause.downcast_ref::<crate::cache::ManageError>() {
+        use crate::cache::ManageError;
+        return Some(match e {
+            ManageError::NotFound(_) => with(ExitCode::NotInCache, Some("list it with `peerstream cache ls`")),
+            ManageError::InUse(_) => with(
+                ExitCode::InUse,
+                Some("stop the stream or download (in `serve`: DELETE /api/torrents/HASH), then try again"),
+            ),
+            ManageError::NotPinnable(_) => with(ExitCode::Usage, None),
+            ManageError::Io { .. } => with(ExitCode::Error, None),
+        });
+    }
     if cause.downcast_ref::<TargetError>().is_some() {
         return Some(with(ExitCode::Usage, None));
     }
@@ -215,6 +242,7 @@ fn p2p_outcome(e: &P2pError) -> Outcome {
             "pick a file by its number or a part of its name with --file",
         ),
         P2pError::InsufficientSpace { .. } => (ExitCode::DiskFull, SPACE_HINT),
+        P2pError::CacheFull(_) => (ExitCode::CacheFull, CACHE_FULL_HINT),
         disk if disk.is_disk() => (ExitCode::DiskFull, DISK_HINT),
         _ => (ExitCode::Error, "run with -v for details"),
     };

@@ -142,6 +142,8 @@ impl Source {
                 }
                 let path = entry.path.clone();
                 let (size, modified) = (entry.size, entry.modified);
+                // Keeps the entry in use (never evicted) until the body is dropped.
+                let held = entry.hold.clone();
                 // Open, seek and read the first chunk in one trip to the blocking pool: each
                 // trip is a thread hand-off, and for the short ranges players send while
                 // seeking the first chunk is the whole body.
@@ -163,8 +165,8 @@ impl Source {
                 .map_err(io::Error::other)??;
                 let remaining = len - first.len() as u64;
                 let rest = futures_util::stream::try_unfold(
-                    (file, remaining),
-                    |(file, remaining)| async move {
+                    (file, remaining, held),
+                    |(file, remaining, held)| async move {
                         if remaining == 0 {
                             return Ok(None);
                         }
@@ -173,7 +175,7 @@ impl Source {
                                 .await
                                 .map_err(io::Error::other)??;
                         let remaining = remaining - chunk.len() as u64;
-                        Ok(Some((chunk, (file, remaining))))
+                        Ok(Some((chunk, (file, remaining, held))))
                     },
                 );
                 Ok(Box::pin(
@@ -312,16 +314,24 @@ impl Pipeline {
                 .ok()
                 .and_then(|hits| hits.get(&key).cloned());
             let cache = self.cache.clone();
-            let looked_up = tokio::task::spawn_blocking(move || match remembered {
-                Some(entry) if cache.still_complete(&entry) => Ok(entry),
-                _ => lookup(&cache, &h, file),
+            let looked_up = tokio::task::spawn_blocking(move || {
+                // Held before the lookup, so the entry found cannot be evicted under it.
+                let held = cache.hold(&h).map(Arc::new);
+                let found = match remembered {
+                    Some(entry) if cache.still_complete(&entry) => Ok(entry),
+                    _ => lookup(&cache, &h, file),
+                };
+                found.map(|entry| CacheEntry {
+                    hold: held,
+                    ..entry
+                })
             })
             .await
             .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?;
             match looked_up {
                 Ok(entry) => {
                     if let Ok(mut hits) = self.recent_hits.lock() {
-                        hits.insert(key, entry.clone());
+                        hits.insert(key, entry.unheld());
                     }
                     return Ok(Source::Cached(entry));
                 }
@@ -360,6 +370,9 @@ impl Pipeline {
             other => other?,
         };
         let index = request.file.unwrap_or(torrent.default_file);
+        let (cache, hash) = (self.cache.clone(), torrent.info_hash);
+        // The access record is best effort and at most one small write a minute.
+        tokio::task::spawn_blocking(move || cache.touch(&hash));
         Ok(Source::Swarm { torrent, index })
     }
 }

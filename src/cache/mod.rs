@@ -20,7 +20,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::target::InfoHash;
-pub use evict::{CacheFull, Limits, Plan, TorrentUsage, Usage, evictions};
+pub use evict::{CacheFull, Limits, TorrentUsage, evictions};
 pub use integrity::{DamageReason, Judgement, TorrentFacts};
 pub use lifecycle::InUse;
 pub use manage::{ManageError, Removed};
@@ -168,9 +168,9 @@ impl Cache {
         self.limits
     }
 
-    /// Blocking. Bytes the cache holds now (what `cache.max_size` is measured against).
-    pub fn total_size(&self) -> u64 {
-        self.usage().total_bytes
+    /// Blocking. Records an access to `hash` (at most one write a minute per torrent).
+    pub fn touch(&self, hash: &InfoHash) {
+        self.access.touch(*hash, &self.torrent_folder(hash));
     }
 
     /// Blocking. Marks `hash` in use for as long as the returned hold lives and records the

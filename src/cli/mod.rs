@@ -161,6 +161,47 @@ pub enum CacheCommand {
     Ls(CacheLsArgs),
     /// Re-check cached files; exits non-zero when any is not complete and valid
     Verify(CacheVerifyArgs),
+    /// Remove torrents from the cache (refused while a stream or download uses one)
+    Rm(CacheRmArgs),
+    /// Keep a torrent in the cache: never evicted
+    Pin(CachePinArgs),
+    /// Let a pinned torrent be evicted again
+    Unpin(CachePinArgs),
+    /// Evict least recently used torrents until the cache is within cache.max_size and
+    /// cache.min_free
+    Gc(CacheGcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheRmArgs {
+    /// Info-hashes (40-hex or 32-base32)
+    #[arg(required = true, value_name = "HASH")]
+    pub hashes: Vec<String>,
+
+    /// Print one JSON document on stdout
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CachePinArgs {
+    /// Info-hash (40-hex or 32-base32)
+    pub hash: String,
+
+    /// Print one JSON document on stdout
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheGcArgs {
+    /// Only print what would be evicted
+    #[arg(long, env = "PEERSTREAM_DRY_RUN", value_parser = BoolishValueParser::new())]
+    pub dry_run: bool,
+
+    /// Print one JSON document on stdout
+    #[arg(long, env = "PEERSTREAM_JSON", value_parser = BoolishValueParser::new())]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ use crate::target::InfoHash;
 use crate::target::Target;
 
 pub async fn ls(ctx: &Context, args: &CacheLsArgs) -> Result<()> {
-    let cache = Cache::new(&ctx.settings.cache_dir);
+    let cache = Cache::new(&ctx.settings.cache_dir).with_limits(ctx.settings.cache_limits());
     let listing = {
         let cache = cache.clone();
         tokio::task::spawn_blocking(move || CacheListing::of(&cache)).await?
@@ -39,6 +39,20 @@ pub async fn ls(ctx: &Context, args: &CacheLsArgs) -> Result<()> {
         listing.damaged,
         listing.invalid,
         format_size(listing.total_bytes, BINARY)
+    ));
+    let pinned = listing.torrents.iter().filter(|t| t.pinned).count();
+    let in_use = listing.torrents.iter().filter(|t| t.in_use).count();
+    ctx.note(format!(
+        "the cache holds {} of {}{}; {pinned} torrent(s) pinned, {in_use} in use",
+        format_size(listing.cache_bytes, BINARY),
+        listing
+            .max_size
+            .map(|m| format_size(m, BINARY))
+            .unwrap_or_else(|| "no size limit".to_owned()),
+        listing
+            .min_free
+            .map(|m| format!(", {} kept free", format_size(m, BINARY)))
+            .unwrap_or_default()
     ));
     Ok(())
 }
@@ -318,7 +332,7 @@ fn print_table(entries: &[CacheEntry]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
-    let rows: Vec<[String; 5]> = entries
+    let rows: Vec<[String; 6]> = entries
         .iter()
         .map(|e| {
             [
@@ -326,25 +340,27 @@ fn print_table(entries: &[CacheEntry]) -> Result<()> {
                 state_text(&e.state),
                 format_size(e.size, BINARY),
                 e.last_access.map(age).unwrap_or_else(|| "-".to_owned()),
+                if e.pinned { "pinned" } else { "-" }.to_owned(),
                 e.file.display().to_string(),
             ]
         })
         .collect();
-    let header = ["HASH", "STATE", "SIZE", "LAST ACCESS", "FILE"];
+    let header = ["HASH", "STATE", "SIZE", "LAST ACCESS", "PIN", "FILE"];
     let mut widths = header.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 5]| {
-        let [hash, state, size, access, file] = cells;
+    let line = |cells: [&str; 6]| {
+        let [hash, state, size, access, pin, file] = cells;
         format!(
-            "{hash:<w0$}  {state:<w1$}  {size:>w2$}  {access:<w3$}  {file}",
+            "{hash:<w0$}  {state:<w1$}  {size:>w2$}  {access:<w3$}  {pin:<w4$}  {file}",
             w0 = widths[0],
             w1 = widths[1],
             w2 = widths[2],
-            w3 = widths[3]
+            w3 = widths[3],
+            w4 = widths[4]
         )
     };
     writeln!(out, "{}", line(header))?;

@@ -46,7 +46,7 @@ struct ProgressRecord {
 
 pub async fn run(ctx: &Context, args: &FetchArgs) -> Result<()> {
     let target = Target::parse(&args.target)?;
-    let cache = Cache::new(&ctx.settings.cache_dir);
+    let cache = Cache::new(&ctx.settings.cache_dir).with_limits(ctx.settings.cache_limits());
     let choice: FileChoice = match &args.file {
         Some(text) => text.parse().unwrap_or_default(),
         None => FileChoice::Default,

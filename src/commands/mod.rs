@@ -2,6 +2,7 @@
 //! Data goes to stdout, everything else to stderr.
 
 mod cache;
+mod cache_admin;
 mod config;
 mod fetch;
 mod generate;
@@ -48,6 +49,18 @@ pub async fn run(cli: Cli, resolved: Resolved) -> Result<()> {
         Command::Cache {
             command: CacheCommand::Verify(args),
         } => cache::verify(&ctx, &args).await,
+        Command::Cache {
+            command: CacheCommand::Rm(args),
+        } => cache_admin::rm(&ctx, &args).await,
+        Command::Cache {
+            command: CacheCommand::Pin(args),
+        } => cache_admin::pin(&ctx, &args, true).await,
+        Command::Cache {
+            command: CacheCommand::Unpin(args),
+        } => cache_admin::pin(&ctx, &args, false).await,
+        Command::Cache {
+            command: CacheCommand::Gc(args),
+        } => cache_admin::gc(&ctx, &args).await,
         Command::Fetch(args) => fetch::run(&ctx, &args).await,
         Command::Serve(args) => serve::run(&ctx, &args).await,
         Command::Play(args) => play::run(&ctx, &args).await,

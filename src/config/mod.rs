@@ -369,6 +369,15 @@ impl Settings {
             utp: self.utp,
             readahead: self.readahead_mib.saturating_mul(1024 * 1024),
             disk_reserve: self.disk_reserve_mib.saturating_mul(1024 * 1024),
+            cache_limits: self.cache_limits(),
+        }
+    }
+
+    /// The limits the cache is kept within (`cache.max_size`, `cache.min_free`).
+    pub fn cache_limits(&self) -> crate::cache::Limits {
+        crate::cache::Limits {
+            max_size: self.cache_max_size.bytes(),
+            min_free: self.cache_min_free.bytes(),
         }
     }
 }

@@ -76,6 +76,10 @@ impl From<&ResolveError> for ApiError {
                 tracing::warn!("P2P: {message}");
                 (StatusCode::BAD_GATEWAY, "invalid_metadata")
             }
+            ResolveError::P2p(P2pError::CacheFull(_)) => {
+                tracing::warn!("P2P: {message}");
+                (StatusCode::INSUFFICIENT_STORAGE, "cache_full")
+            }
             ResolveError::P2p(disk) if disk.is_disk() => {
                 tracing::warn!("P2P: {message}");
                 (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage")
@@ -86,6 +90,23 @@ impl From<&ResolveError> for ApiError {
             }
         };
         ApiError::new(status, code, message)
+    }
+}
+
+/// The one error -> HTTP status mapping for `cache rm` and `cache pin` over HTTP.
+impl From<&crate::cache::ManageError> for ApiError {
+    fn from(e: &crate::cache::ManageError) -> Self {
+        use crate::cache::ManageError;
+        let (status, code) = match e {
+            ManageError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ManageError::InUse(_) => (StatusCode::CONFLICT, "in_use"),
+            ManageError::NotPinnable(_) => (StatusCode::CONFLICT, "not_pinnable"),
+            ManageError::Io { .. } => {
+                tracing::warn!("cache: {e}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "cache_error")
+            }
+        };
+        ApiError::new(status, code, e.to_string())
     }
 }
 
@@ -128,6 +149,16 @@ mod tests {
         assert_eq!(
             status(ResolveError::P2p(P2pError::Engine(anyhow::anyhow!("x")))),
             (502, "p2p_error")
+        );
+        assert_eq!(
+            status(ResolveError::P2p(P2pError::CacheFull(
+                crate::cache::CacheFull {
+                    info_hash: None,
+                    needed: 5,
+                    reason: "x".into()
+                }
+            ))),
+            (507, "cache_full")
         );
     }
 }

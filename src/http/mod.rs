@@ -2,6 +2,7 @@
 //! so every socket gets TCP_NODELAY and the server's limits (see `server.rs`); warp's own
 //! acceptor offers no hook for either.
 
+mod cache_api;
 mod conn;
 mod error;
 mod policy;

@@ -1,5 +1,5 @@
 //! Routes: `GET /` (the page), `GET|HEAD /stream/proxy/:infoHash`, `GET /stream/magnet`,
-//! `GET /api/cache`, `GET|POST /api/torrents`, `GET /api/status`, `GET /health`.
+//! `GET|DELETE /api/cache[/:hash[/pin]]` (see `cache_api`), `GET|POST /api/torrents`, `GET /api/status`, `GET /health`.
 //! Every failure is a JSON error; nothing a client sends can cause a 500 or a panic.
 
 use std::collections::HashMap;
@@ -15,8 +15,7 @@ use warp::{Filter, Rejection, Reply};
 use super::AppState;
 use super::error::ApiError;
 use super::respond::serve_source;
-use super::{policy, torrents, web};
-use crate::cache::CacheListing;
+use super::{cache_api, policy, torrents, web};
 use crate::pipeline::{Request, ResolveError};
 use crate::target::{InfoHash, Target};
 
@@ -98,10 +97,7 @@ pub fn all(
             warp::reply::json(&serde_json::json!({ "torrents": statuses })).into_response()
         });
 
-    let cache = warp::path!("api" / "cache")
-        .and(warp::get())
-        .and(with_state.clone())
-        .then(|state| async move { respond(cache_handler(state).await) });
+    let cache = cache_api::routes(state.clone());
 
     let status = warp::path!("api" / "status")
         .and(warp::get())
@@ -381,21 +377,6 @@ fn resolve_error(e: ResolveError, state: &AppState) -> ApiError {
 /// The one place a handler's error becomes its response.
 fn respond(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(Reply::into_response)
-}
-
-async fn cache_handler(state: Arc<AppState>) -> Result<Response, ApiError> {
-    let cache = state.pipeline.cache().clone();
-    let listing = tokio::task::spawn_blocking(move || CacheListing::of(&cache))
-        .await
-        .map_err(|e| {
-            tracing::error!("cache listing task failed: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "cache listing failed",
-            )
-        })?;
-    Ok(warp::reply::json(&listing.without_absolute_paths()).into_response())
 }
 
 async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> {

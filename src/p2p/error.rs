@@ -43,6 +43,9 @@ pub enum P2pError {
         available: u64,
         reserve: u64,
     },
+    /// The torrent does not fit within the cache limits, even after eviction.
+    #[error(transparent)]
+    CacheFull(#[from] crate::cache::CacheFull),
     /// A write to the torrent's files failed (the disk filled up, or another disk error);
     /// the torrent is stopped without blaming any peer.
     #[error("{}", .0.message)]

@@ -9,6 +9,7 @@ pub mod coordinator;
 mod error;
 mod metadata;
 mod options;
+mod room;
 mod select;
 mod storage;
 mod stream;
@@ -53,6 +54,8 @@ pub struct Engine {
     options: P2pOptions,
     cache_root: PathBuf,
     torrents: Mutex<HashMap<InfoHash, Arc<OnceCell<Arc<SwarmTorrent>>>>>,
+    /// The in-use locks of the torrents this engine runs: never evicted or removed meanwhile.
+    holds: Mutex<HashMap<InfoHash, crate::cache::InUse>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -117,6 +120,7 @@ impl Engine {
                         options,
                         cache_root: cache_root.to_path_buf(),
                         torrents: Mutex::new(HashMap::new()),
+                        holds: Mutex::new(HashMap::new()),
                     }));
                 }
                 Err(e) => {
@@ -242,6 +246,7 @@ impl Engine {
             })?;
         let mut selected = selection(&files, choice, all, default_file)?;
         selected.sort_unstable();
+        self.make_room(info_hash, &files, &selected).await?;
 
         {
             let folder = folder.clone();
@@ -249,6 +254,7 @@ impl Engine {
             let files = files.clone();
             blocking(move || prepare_folder(&folder, &bytes, &files)).await??;
         }
+        self.hold_folder(info_hash).await;
 
         initial_peers.sort_unstable();
         initial_peers.dedup();
@@ -294,6 +300,10 @@ impl Engine {
             if let Err(removed) = self.session.delete(id.into(), false).await {
                 tracing::debug!("removing the refused torrent {info_hash}: {removed:#}");
             }
+            self.holds
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&info_hash);
             return Err(e);
         }
         // Mark files complete in the cache as soon as they are; runs for the process lifetime.

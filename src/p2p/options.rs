@@ -55,6 +55,9 @@ pub struct P2pOptions {
     /// Bytes that must stay free on the cache folder's filesystem after a download; a torrent
     /// that would leave less is refused before it starts.
     pub disk_reserve: u64,
+    /// Limits the cache is kept within: a torrent being added evicts least recently used
+    /// torrents, or is refused when it cannot fit.
+    pub cache_limits: crate::cache::Limits,
 }
 
 /// Free space kept on the cache's filesystem by default: room for the system and the

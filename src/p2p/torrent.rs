@@ -326,7 +326,7 @@ impl SwarmTorrent {
 }
 
 /// Bytes the filesystem has allocated to a (sparse) file; 0 when it cannot be read.
-fn allocated_bytes(path: &std::path::Path) -> u64 {
+pub(super) fn allocated_bytes(path: &std::path::Path) -> u64 {
     let Ok(meta) = std::fs::metadata(path) else {
         return 0;
     };
