@@ -23,6 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -45,6 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;nat' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -67,6 +71,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'Also check that this TURN relay grants an allocation, and show the relayed address')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--no-hairpin', '--no-hairpin', [CompletionResultType]::ParameterName, 'Skip the hairpinning test')
             [CompletionResult]::new('--no-port-mapping', '--no-port-mapping', [CompletionResultType]::ParameterName, 'Do not probe UPnP-IGD, NAT-PMP and PCP on the gateway')
@@ -90,6 +96,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Budget of each protocol''s attempt [default: 2]')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Stay in the foreground renewing the lease; remove the mapping on Ctrl-C')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
@@ -108,6 +116,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Budget of each removal [default: 2]')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -142,6 +152,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;cache' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -153,12 +165,18 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List cached files with their state')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check cached files; exits non-zero when any is not complete and valid')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove torrents from the cache (refused while a stream or download uses one)')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Keep a torrent in the cache: never evicted')
+            [CompletionResult]::new('unpin', 'unpin', [CompletionResultType]::ParameterValue, 'Let a pinned torrent be evicted again')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'peerstream;cache;ls' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -196,8 +214,79 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--no-map-port', '--no-map-port', [CompletionResultType]::ParameterName, 'The opposite of --map-port')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--repair', '--repair', [CompletionResultType]::ParameterName, 'Download corrupt pieces again from the swarm')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'peerstream;cache;rm' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'peerstream;cache;pin' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'peerstream;cache;unpin' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but the data (errors still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'peerstream;cache;gc' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only print what would be evicted')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -212,6 +301,10 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;cache;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List cached files with their state')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check cached files; exits non-zero when any is not complete and valid')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove torrents from the cache (refused while a stream or download uses one)')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Keep a torrent in the cache: never evicted')
+            [CompletionResult]::new('unpin', 'unpin', [CompletionResultType]::ParameterValue, 'Let a pinned torrent be evicted again')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -219,6 +312,18 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             break
         }
         'peerstream;cache;help;verify' {
+            break
+        }
+        'peerstream;cache;help;rm' {
+            break
+        }
+        'peerstream;cache;help;pin' {
+            break
+        }
+        'peerstream;cache;help;unpin' {
+            break
+        }
+        'peerstream;cache;help;gc' {
             break
         }
         'peerstream;cache;help;help' {
@@ -250,6 +355,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--no-map-port', '--no-map-port', [CompletionResultType]::ParameterName, 'The opposite of --map-port')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Download every file of the torrent')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)')
@@ -300,6 +407,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--no-map-port', '--no-map-port', [CompletionResultType]::ParameterName, 'The opposite of --map-port')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -314,6 +423,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;config' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -363,6 +474,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--no-map-port', '--no-map-port', [CompletionResultType]::ParameterName, 'The opposite of --map-port')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/JSON.md)')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets (the access token) instead of hiding them')
@@ -379,6 +492,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;config;init' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -409,6 +524,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;generate' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -427,6 +544,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;generate;completions' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -441,6 +560,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;generate;man' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -455,6 +576,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;generate;all' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -512,6 +635,8 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
             [CompletionResult]::new('--no-map-port', '--no-map-port', [CompletionResultType]::ParameterName, 'The opposite of --map-port')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache folder: downloads land here and are served from here.')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).')
+            [CompletionResult]::new('--cache-max-size', '--cache-max-size', [CompletionResultType]::ParameterName, 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download')
+            [CompletionResult]::new('--cache-min-free', '--cache-min-free', [CompletionResultType]::ParameterName, 'Free space to keep on the cache folder''s disk by evicting least recently used torrents')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace)')
@@ -552,12 +677,28 @@ Register-ArgumentCompleter -Native -CommandName 'peerstream' -ScriptBlock {
         'peerstream;help;cache' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List cached files with their state')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check cached files; exits non-zero when any is not complete and valid')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove torrents from the cache (refused while a stream or download uses one)')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Keep a torrent in the cache: never evicted')
+            [CompletionResult]::new('unpin', 'unpin', [CompletionResultType]::ParameterValue, 'Let a pinned torrent be evicted again')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free')
             break
         }
         'peerstream;help;cache;ls' {
             break
         }
         'peerstream;help;cache;verify' {
+            break
+        }
+        'peerstream;help;cache;rm' {
+            break
+        }
+        'peerstream;help;cache;pin' {
+            break
+        }
+        'peerstream;help;cache;unpin' {
+            break
+        }
+        'peerstream;help;cache;gc' {
             break
         }
         'peerstream;help;fetch' {

@@ -40,20 +40,44 @@ _peerstream() {
             peerstream,serve)
                 cmd="peerstream__subcmd__serve"
                 ;;
+            peerstream__subcmd__cache,gc)
+                cmd="peerstream__subcmd__cache__subcmd__gc"
+                ;;
             peerstream__subcmd__cache,help)
                 cmd="peerstream__subcmd__cache__subcmd__help"
                 ;;
             peerstream__subcmd__cache,ls)
                 cmd="peerstream__subcmd__cache__subcmd__ls"
                 ;;
+            peerstream__subcmd__cache,pin)
+                cmd="peerstream__subcmd__cache__subcmd__pin"
+                ;;
+            peerstream__subcmd__cache,rm)
+                cmd="peerstream__subcmd__cache__subcmd__rm"
+                ;;
+            peerstream__subcmd__cache,unpin)
+                cmd="peerstream__subcmd__cache__subcmd__unpin"
+                ;;
             peerstream__subcmd__cache,verify)
                 cmd="peerstream__subcmd__cache__subcmd__verify"
+                ;;
+            peerstream__subcmd__cache__subcmd__help,gc)
+                cmd="peerstream__subcmd__cache__subcmd__help__subcmd__gc"
                 ;;
             peerstream__subcmd__cache__subcmd__help,help)
                 cmd="peerstream__subcmd__cache__subcmd__help__subcmd__help"
                 ;;
             peerstream__subcmd__cache__subcmd__help,ls)
                 cmd="peerstream__subcmd__cache__subcmd__help__subcmd__ls"
+                ;;
+            peerstream__subcmd__cache__subcmd__help,pin)
+                cmd="peerstream__subcmd__cache__subcmd__help__subcmd__pin"
+                ;;
+            peerstream__subcmd__cache__subcmd__help,rm)
+                cmd="peerstream__subcmd__cache__subcmd__help__subcmd__rm"
+                ;;
+            peerstream__subcmd__cache__subcmd__help,unpin)
+                cmd="peerstream__subcmd__cache__subcmd__help__subcmd__unpin"
                 ;;
             peerstream__subcmd__cache__subcmd__help,verify)
                 cmd="peerstream__subcmd__cache__subcmd__help__subcmd__verify"
@@ -124,8 +148,20 @@ _peerstream() {
             peerstream__subcmd__help,serve)
                 cmd="peerstream__subcmd__help__subcmd__serve"
                 ;;
+            peerstream__subcmd__help__subcmd__cache,gc)
+                cmd="peerstream__subcmd__help__subcmd__cache__subcmd__gc"
+                ;;
             peerstream__subcmd__help__subcmd__cache,ls)
                 cmd="peerstream__subcmd__help__subcmd__cache__subcmd__ls"
+                ;;
+            peerstream__subcmd__help__subcmd__cache,pin)
+                cmd="peerstream__subcmd__help__subcmd__cache__subcmd__pin"
+                ;;
+            peerstream__subcmd__help__subcmd__cache,rm)
+                cmd="peerstream__subcmd__help__subcmd__cache__subcmd__rm"
+                ;;
+            peerstream__subcmd__help__subcmd__cache,unpin)
+                cmd="peerstream__subcmd__help__subcmd__cache__subcmd__unpin"
                 ;;
             peerstream__subcmd__help__subcmd__cache,verify)
                 cmd="peerstream__subcmd__help__subcmd__cache__subcmd__verify"
@@ -185,7 +221,7 @@ _peerstream() {
 
     case "${cmd}" in
         peerstream)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version nat cache fetch serve config generate play help"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version nat cache fetch serve config generate play help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,6 +233,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -211,7 +255,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version ls verify help"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version ls verify rm pin unpin gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +267,48 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__gc)
+            opts="-v -q -h -V --dry-run --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -237,8 +323,22 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__help)
-            opts="ls verify help"
+            opts="ls verify rm pin unpin gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__help__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -278,6 +378,48 @@ _peerstream() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        peerstream__subcmd__cache__subcmd__help__subcmd__pin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__help__subcmd__unpin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         peerstream__subcmd__cache__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -293,7 +435,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__ls)
-            opts="-v -q -h -V --json --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +447,116 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__pin)
+            opts="-v -q -h -V --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__rm)
+            opts="-v -q -h -V --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__cache__subcmd__unpin)
+            opts="-v -q -h -V --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -319,7 +571,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__verify)
-            opts="-v -q -h -V --repair --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --repair --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +673,14 @@ _peerstream() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -433,7 +693,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version show init help"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version show init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +705,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -515,7 +783,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__init)
-            opts="-v -q -h -V --force --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --force --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +795,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -541,7 +817,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,6 +959,14 @@ _peerstream() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -695,7 +979,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__fetch)
-            opts="-v -q -h -V --file --all --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --print-path --stdout --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --file --all --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --print-path --stdout --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -801,6 +1085,14 @@ _peerstream() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -813,7 +1105,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__generate)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version completions man all help"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version completions man all help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -825,6 +1117,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -839,7 +1139,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__generate__subcmd__all)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,6 +1151,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -865,7 +1173,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__generate__subcmd__completions)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -877,6 +1185,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -961,7 +1277,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__generate__subcmd__man)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,6 +1289,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1001,7 +1325,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__help__subcmd__cache)
-            opts="ls verify"
+            opts="ls verify rm pin unpin gc"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,7 +1338,63 @@ _peerstream() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        peerstream__subcmd__help__subcmd__cache__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         peerstream__subcmd__help__subcmd__cache__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__help__subcmd__cache__subcmd__pin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__help__subcmd__cache__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        peerstream__subcmd__help__subcmd__cache__subcmd__unpin)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1253,7 +1633,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__nat)
-            opts="-v -q -h -V --cache-dir --color --config --verbose --quiet --help --version detect map unmap help"
+            opts="-v -q -h -V --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version detect map unmap help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1265,6 +1645,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1279,7 +1667,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__nat__subcmd__detect)
-            opts="-v -q -h -V --stun --timeout --port --no-hairpin --no-port-mapping --turn --json --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --stun --timeout --port --no-hairpin --no-port-mapping --turn --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1307,6 +1695,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1391,7 +1787,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__nat__subcmd__map)
-            opts="-v -q -h -V --port --protocol --method --lifetime --gateway --timeout --hold --json --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --port --protocol --method --lifetime --gateway --timeout --hold --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1429,6 +1825,14 @@ _peerstream() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1441,7 +1845,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__nat__subcmd__unmap)
-            opts="-v -q -h -V --port --timeout --json --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --port --timeout --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1463,6 +1867,14 @@ _peerstream() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1475,7 +1887,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__play)
-            opts="-v -q -h -V --player --file --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --player --file --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,6 +1997,14 @@ _peerstream() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1597,7 +2017,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1737,6 +2157,14 @@ _peerstream() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-min-free)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

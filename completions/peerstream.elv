@@ -20,6 +20,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -41,6 +43,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;nat'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -62,6 +66,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --turn 'Also check that this TURN relay grants an allocation, and show the relayed address'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --no-hairpin 'Skip the hairpinning test'
             cand --no-port-mapping 'Do not probe UPnP-IGD, NAT-PMP and PCP on the gateway'
@@ -84,6 +90,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --timeout 'Budget of each protocol''s attempt [default: 2]'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --hold 'Stay in the foreground renewing the lease; remove the mapping on Ctrl-C'
             cand --json 'Print one JSON document on stdout'
@@ -101,6 +109,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --timeout 'Budget of each removal [default: 2]'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --json 'Print one JSON document on stdout'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
@@ -129,6 +139,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;cache'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -140,11 +152,17 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --version 'Print version'
             cand ls 'List cached files with their state'
             cand verify 'Re-check cached files; exits non-zero when any is not complete and valid'
+            cand rm 'Remove torrents from the cache (refused while a stream or download uses one)'
+            cand pin 'Keep a torrent in the cache: never evicted'
+            cand unpin 'Let a pinned torrent be evicted again'
+            cand gc 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;cache;ls'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --json 'Print one JSON document on stdout'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
@@ -181,8 +199,75 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --no-map-port 'The opposite of --map-port'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --repair 'Download corrupt pieces again from the swarm'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;cache;rm'= {
+            cand --cache-dir 'Cache folder: downloads land here and are served from here.'
+            cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;cache;pin'= {
+            cand --cache-dir 'Cache folder: downloads land here and are served from here.'
+            cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;cache;unpin'= {
+            cand --cache-dir 'Cache folder: downloads land here and are served from here.'
+            cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --json 'Print one JSON document on stdout'
+            cand -v 'More log output on stderr (-v debug, -vv trace)'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace)'
+            cand -q 'Print nothing but the data (errors still go to stderr)'
+            cand --quiet 'Print nothing but the data (errors still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'peerstream;cache;gc'= {
+            cand --cache-dir 'Cache folder: downloads land here and are served from here.'
+            cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
+            cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
+            cand --dry-run 'Only print what would be evicted'
             cand --json 'Print one JSON document on stdout'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -196,11 +281,23 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;cache;help'= {
             cand ls 'List cached files with their state'
             cand verify 'Re-check cached files; exits non-zero when any is not complete and valid'
+            cand rm 'Remove torrents from the cache (refused while a stream or download uses one)'
+            cand pin 'Keep a torrent in the cache: never evicted'
+            cand unpin 'Let a pinned torrent be evicted again'
+            cand gc 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'peerstream;cache;help;ls'= {
         }
         &'peerstream;cache;help;verify'= {
+        }
+        &'peerstream;cache;help;rm'= {
+        }
+        &'peerstream;cache;help;pin'= {
+        }
+        &'peerstream;cache;help;unpin'= {
+        }
+        &'peerstream;cache;help;gc'= {
         }
         &'peerstream;cache;help;help'= {
         }
@@ -230,6 +327,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --no-map-port 'The opposite of --map-port'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --all 'Download every file of the torrent'
             cand --json 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)'
@@ -279,6 +378,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --no-map-port 'The opposite of --map-port'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -292,6 +393,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;config'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -340,6 +443,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --no-map-port 'The opposite of --map-port'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --json 'Print one JSON document on stdout (schema: docs/JSON.md)'
             cand --show-secrets 'Print secrets (the access token) instead of hiding them'
@@ -355,6 +460,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;config;init'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand --force 'Overwrite an existing file'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
@@ -380,6 +487,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;generate'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -397,6 +506,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;generate;completions'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -410,6 +521,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;generate;man'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -423,6 +536,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;generate;all'= {
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -474,6 +589,8 @@ set edit:completion:arg-completer[peerstream] = {|@words|
             cand --no-map-port 'The opposite of --map-port'
             cand --cache-dir 'Cache folder: downloads land here and are served from here.'
             cand --color 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).'
+            cand --cache-max-size 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download'
+            cand --cache-min-free 'Free space to keep on the cache folder''s disk by evicting least recently used torrents'
             cand --config 'Config file (TOML) [default: the platform config folder''s peerstream/config.toml]'
             cand -v 'More log output on stderr (-v debug, -vv trace)'
             cand --verbose 'More log output on stderr (-v debug, -vv trace)'
@@ -508,10 +625,22 @@ set edit:completion:arg-completer[peerstream] = {|@words|
         &'peerstream;help;cache'= {
             cand ls 'List cached files with their state'
             cand verify 'Re-check cached files; exits non-zero when any is not complete and valid'
+            cand rm 'Remove torrents from the cache (refused while a stream or download uses one)'
+            cand pin 'Keep a torrent in the cache: never evicted'
+            cand unpin 'Let a pinned torrent be evicted again'
+            cand gc 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free'
         }
         &'peerstream;help;cache;ls'= {
         }
         &'peerstream;help;cache;verify'= {
+        }
+        &'peerstream;help;cache;rm'= {
+        }
+        &'peerstream;help;cache;pin'= {
+        }
+        &'peerstream;help;cache;unpin'= {
+        }
+        &'peerstream;help;cache;gc'= {
         }
         &'peerstream;help;fetch'= {
         }

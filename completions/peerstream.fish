@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_peerstream_global_optspecs
-    string join \n cache-dir= color= config= v/verbose q/quiet h/help V/version
+    string join \n cache-dir= color= cache-max-size= cache-min-free= config= v/verbose q/quiet h/help V/version
 end
 
 function __fish_peerstream_needs_command
@@ -28,6 +28,8 @@ complete -c peerstream -n "__fish_peerstream_needs_command" -l cache-dir -d 'Cac
 complete -c peerstream -n "__fish_peerstream_needs_command" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_needs_command" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_needs_command" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_needs_command" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_needs_command" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_needs_command" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -45,6 +47,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fis
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and not __fish_seen_subcommand_from detect map unmap help" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -62,6 +66,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_se
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l no-hairpin -d 'Skip the hairpinning test'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from detect" -l no-port-mapping -d 'Do not probe UPnP-IGD, NAT-PMP and PCP on the gateway'
@@ -85,6 +91,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_se
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l hold -d 'Stay in the foreground renewing the lease; remove the mapping on Ctrl-C'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from map" -l json -d 'Print one JSON document on stdout'
@@ -98,6 +106,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_se
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from unmap" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from unmap" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from unmap" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from unmap" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from unmap" -l json -d 'Print one JSON document on stdout'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from unmap" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
@@ -108,22 +118,30 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_se
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from help" -f -a "map" -d 'Map the torrent port on the router (UPnP-IGD, PCP or NAT-PMP)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from help" -f -a "unmap" -d 'Remove port mappings made by `nat map`'
 complete -c peerstream -n "__fish_peerstream_using_subcommand nat; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -s V -l version -d 'Print version'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -f -a "ls" -d 'List cached files with their state'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -f -a "verify" -d 'Re-check cached files; exits non-zero when any is not complete and valid'
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -s V -l version -d 'Print version'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "ls" -d 'List cached files with their state'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "verify" -d 'Re-check cached files; exits non-zero when any is not complete and valid'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "rm" -d 'Remove torrents from the cache (refused while a stream or download uses one)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "pin" -d 'Keep a torrent in the cache: never evicted'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "unpin" -d 'Let a pinned torrent be evicted again'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "gc" -d 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and not __fish_seen_subcommand_from ls verify rm pin unpin gc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -l json -d 'Print one JSON document on stdout'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
@@ -156,6 +174,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l repair -d 'Download corrupt pieces again from the swarm'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l json -d 'Print one JSON document on stdout'
@@ -163,8 +183,61 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -l json -d 'Print one JSON document on stdout'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -l json -d 'Print one JSON document on stdout'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from pin" -s V -l version -d 'Print version'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -l json -d 'Print one JSON document on stdout'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from unpin" -s V -l version -d 'Print version'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l cache-dir -d 'Cache folder: downloads land here and are served from here.' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l dry-run -d 'Only print what would be evicted'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -l json -d 'Print one JSON document on stdout'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from gc" -s V -l version -d 'Print version'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List cached files with their state'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Re-check cached files; exits non-zero when any is not complete and valid'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove torrents from the cache (refused while a stream or download uses one)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "pin" -d 'Keep a torrent in the cache: never evicted'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "unpin" -d 'Let a pinned torrent be evicted again'
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "gc" -d 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free'
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l file -d 'Which file: its index or name [default: the largest video]' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
@@ -193,6 +266,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l cache-di
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l all -d 'Download every file of the torrent'
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l json -d 'Print NDJSON on stdout: one JSON object per line (progress events, then the result; schema: docs/JSON.md)'
@@ -238,6 +313,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cache-di
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -247,6 +324,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and not __fish_seen_subcommand_from show init help" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -291,6 +370,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout (schema: docs/JSON.md)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print secrets (the access token) instead of hiding them'
@@ -302,6 +383,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from init" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from init" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
@@ -315,6 +398,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not 
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not __fish_seen_subcommand_from completions man all help" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not __fish_seen_subcommand_from completions man all help" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not __fish_seen_subcommand_from completions man all help" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not __fish_seen_subcommand_from completions man all help" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not __fish_seen_subcommand_from completions man all help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and not __fish_seen_subcommand_from completions man all help" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -328,6 +413,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -337,6 +424,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from man" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from man" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -346,6 +435,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fi
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from all" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from all" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from all" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from all" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from all" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand generate; and __fish_seen_subcommand_from all" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -383,6 +474,8 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l cache-dir
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l color -d 'When to use colours on stderr ("auto" honours NO_COLOR and looks for a terminal).' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l cache-max-size -d 'Most bytes the cache folder may hold (e.g. 50GiB, 500MB); 0 = no limit. A download' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l cache-min-free -d 'Free space to keep on the cache folder\'s disk by evicting least recently used torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l config -d 'Config file (TOML) [default: the platform config folder\'s peerstream/config.toml]' -r -F
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -s q -l quiet -d 'Print nothing but the data (errors still go to stderr)'
@@ -401,6 +494,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_s
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from nat" -f -a "unmap" -d 'Remove port mappings made by `nat map`'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "ls" -d 'List cached files with their state'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "verify" -d 'Re-check cached files; exits non-zero when any is not complete and valid'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "rm" -d 'Remove torrents from the cache (refused while a stream or download uses one)'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "pin" -d 'Keep a torrent in the cache: never evicted'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "unpin" -d 'Let a pinned torrent be evicted again'
+complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "gc" -d 'Evict least recently used torrents until the cache is within cache.max_size and cache.min_free'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration and where each value comes from (default, file, env or flag)'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented default config file [default: the platform config path]'
 complete -c peerstream -n "__fish_peerstream_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
