@@ -203,10 +203,15 @@ fn known_outcome(cause: &(dyn std::error::Error + 'static)) -> Option<Outcome> {
     if let Some(e) = cause.downcast_ref::<crate::cache::ManageError>() {
         use crate::cache::ManageError;
         return Some(match e {
-            ManageError::NotFound(_) => with(ExitCode::NotInCache, Some("list it with `peerstream cache ls`")),
+            ManageError::NotFound(_) => with(
+                ExitCode::NotInCache,
+                Some("list it with `peerstream cache ls`"),
+            ),
             ManageError::InUse(_) => with(
                 ExitCode::InUse,
-                Some("stop the stream or download (in `serve`: DELETE /api/torrents/HASH), then try again"),
+                Some(
+                    "stop the stream or download (in `serve`: DELETE /api/torrents/HASH), then try again",
+                ),
             ),
             ManageError::NotPinnable(_) => with(ExitCode::Usage, None),
             ManageError::Io { .. } => with(ExitCode::Error, None),

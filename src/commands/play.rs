@@ -20,7 +20,10 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
     let cache_dir = &ctx.settings.cache_dir;
     tokio::fs::create_dir_all(cache_dir).await?;
     let options = ctx.settings.p2p_options();
-    let pipeline = Arc::new(Pipeline::new(Cache::new(cache_dir).with_limits(ctx.settings.cache_limits()), Some(options)));
+    let pipeline = Arc::new(Pipeline::new(
+        Cache::new(cache_dir).with_limits(ctx.settings.cache_limits()),
+        Some(options),
+    ));
 
     // Resolve once up front: a magnet's trackers and peers reach the engine, and a bad target
     // fails here rather than inside the player.

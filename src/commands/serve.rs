@@ -43,7 +43,10 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         allowed_hosts.push(ctx.settings.bind.host.clone());
     }
     let state = AppState {
-        pipeline: std::sync::Arc::new(Pipeline::new(Cache::new(cache_dir).with_limits(ctx.settings.cache_limits()), p2p)),
+        pipeline: std::sync::Arc::new(Pipeline::new(
+            Cache::new(cache_dir).with_limits(ctx.settings.cache_limits()),
+            p2p,
+        )),
         token: token.clone(),
         policy: http::Policy::new(bind.ip(), &allowed_hosts, &ctx.settings.cors_origins),
     };

@@ -68,9 +68,8 @@ async fn listing(state: Arc<AppState>) -> Result<Response, ApiError> {
     let listing = tokio::task::spawn_blocking(move || CacheListing::of(&cache))
         .await
         .map_err(internal)?;
-    let mut body = serde_json::to_value(listing.without_absolute_paths()).map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-    })?;
+    let mut body = serde_json::to_value(listing.without_absolute_paths())
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     if let Some(map) = body.as_object_mut() {
         map.insert("evictions".into(), evictions().into());
     }
@@ -104,6 +103,8 @@ async fn pin(hash: String, pinned: bool, state: Arc<AppState>) -> Result<Respons
         .await
         .map_err(internal)?
         .map_err(|e| manage_error(&e, &state))?;
-    Ok(warp::reply::json(&serde_json::json!({ "info_hash": info_hash, "pinned": pinned }))
-        .into_response())
+    Ok(
+        warp::reply::json(&serde_json::json!({ "info_hash": info_hash, "pinned": pinned }))
+            .into_response(),
+    )
 }

@@ -103,7 +103,9 @@ impl Engine {
     /// Marks the torrent's folder in use for as long as this engine runs it.
     pub(super) async fn hold_folder(&self, info_hash: InfoHash) {
         let cache = Cache::new(&self.cache_root);
-        let Ok(Some(held)) = blocking(move || crate::cache::lifecycle::hold(&cache.torrent_folder(&info_hash))).await
+        let Ok(Some(held)) =
+            blocking(move || crate::cache::lifecycle::hold(&cache.torrent_folder(&info_hash)))
+                .await
         else {
             return;
         };

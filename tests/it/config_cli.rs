@@ -292,7 +292,7 @@ fn config_show_covers_every_file_key() {
     let mut accepted = BTreeSet::new();
     let sections: Vec<String> = accepted_keys(home.path(), None).into_iter().collect();
     for key in &sections {
-        if ["serve", "p2p", "nat"].contains(&key.as_str()) {
+        if ["cache", "serve", "p2p", "nat"].contains(&key.as_str()) {
             for sub in accepted_keys(home.path(), Some(key)) {
                 accepted.insert(format!("{key}.{sub}"));
             }

@@ -4,6 +4,7 @@
 mod support;
 
 mod browser;
+mod cache_lifecycle;
 mod cli;
 mod config_cli;
 mod disk_space;
