@@ -38,7 +38,7 @@ impl std::fmt::Display for DataSize {
         ];
         match UNITS
             .iter()
-            .find(|(_, unit)| self.0 != 0 && self.0 % unit == 0)
+            .find(|(_, unit)| self.0 != 0 && self.0.is_multiple_of(*unit))
         {
             Some((name, unit)) => write!(f, "{}{name}", self.0 / unit),
             None => write!(f, "{}", self.0),
