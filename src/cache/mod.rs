@@ -560,6 +560,46 @@ mod tests {
     }
 
     #[test]
+    fn loose_files_are_indexed_and_a_miss_refreshes_the_index_at_most_every_few_seconds() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let first: InfoHash = HASH.parse().unwrap();
+        let second: InfoHash = "18ada5a7a6183aae1e09d831df6748d566095a10".parse().unwrap();
+        mp4(
+            &dir.path().join("Shows").join(format!("{HASH}.mp4")),
+            2 << 20,
+        );
+        assert!(cache.lookup(&first).is_ok(), "built on first use");
+
+        // Deeper than the top: the cache folder's mtime does not change.
+        let late = dir
+            .path()
+            .join("Shows")
+            .join(format!("Late-{}.mp4", second.to_hex()));
+        mp4(&late, 2 << 20);
+        assert!(
+            cache.lookup(&second).is_err(),
+            "a miss right after a rebuild"
+        );
+        std::thread::sleep(loose::MISS_REFRESH + std::time::Duration::from_millis(100));
+        assert_eq!(cache.lookup(&second).unwrap().path, late);
+
+        // A new top-level entry changes the folder's mtime: seen at once. A torrent folder is
+        // looked at directly, never through the index.
+        let third: InfoHash = "28ada5a7a6183aae1e09d831df6748d566095a10".parse().unwrap();
+        mp4(&dir.path().join(format!("{}.mp4", third.to_hex())), 2 << 20);
+        assert!(cache.lookup(&third).is_ok());
+        let fourth: InfoHash = "38ada5a7a6183aae1e09d831df6748d566095a10".parse().unwrap();
+        std::fs::create_dir(dir.path().join(fourth.to_hex())).unwrap();
+        assert!(cache.lookup(&fourth).is_err());
+        mp4(
+            &dir.path().join(fourth.to_hex()).join("deep").join("a.mp4"),
+            2 << 20,
+        );
+        assert!(cache.lookup(&fourth).is_ok());
+    }
+
+    #[test]
     fn a_remembered_hit_is_dropped_when_the_file_changes_or_turns_partial() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
