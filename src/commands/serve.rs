@@ -72,18 +72,18 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     let server = http::bind(state, bind, limits, async {
         let _ = drained.await;
     })
-        .await
-        .map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-                format!(
-                    "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
-                    bind.port()
-                )
-            } else {
-                "check the address given to --bind".to_owned()
-            };
-            CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
-        })?;
+    .await
+    .map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
+                bind.port()
+            )
+        } else {
+            "check the address given to --bind".to_owned()
+        };
+        CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
+    })?;
 
     let base = format!("http://{}", server.local_addr);
     {

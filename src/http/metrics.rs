@@ -100,7 +100,10 @@ impl Metrics {
         self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    #[allow(dead_code, reason = "for parts that keep their own metric, such as the cache")]
+    #[allow(
+        dead_code,
+        reason = "for parts that keep their own metric, such as the cache"
+    )]
     /// Adds a metric of prometheus-client's (a `Counter`, `Gauge`, `Family`, ...) kept by the
     /// caller; `name` gets the `peerstream_` prefix.
     pub fn register(&self, name: &str, help: &str, metric: impl Metric) {
@@ -159,7 +162,9 @@ impl Metrics {
     }
 
     pub fn served(&self, source: &'static str, bytes: u64) {
-        self.bytes.get_or_create(&SourceLabels { source }).inc_by(bytes);
+        self.bytes
+            .get_or_create(&SourceLabels { source })
+            .inc_by(bytes);
     }
 
     pub fn first_byte(&self, source: &'static str, seconds: f64) {
@@ -308,7 +313,14 @@ impl Collector for EngineCollector {
                 .clone()
                 .unwrap_or_else(|| "unknown".to_owned()),
             status: coordination.nat_status.map_or_else(
-                || if coordination.enabled { "unknown" } else { "off" }.to_owned(),
+                || {
+                    if coordination.enabled {
+                        "unknown"
+                    } else {
+                        "off"
+                    }
+                    .to_owned()
+                },
                 |s| {
                     serde_json::to_value(s)
                         .ok()
@@ -437,7 +449,10 @@ mod tests {
             line_value(&text, "peerstream_cache_evictions_total").as_deref(),
             Some("3")
         );
-        assert!(text.contains("# TYPE peerstream_cache_evictions counter"), "{text}");
+        assert!(
+            text.contains("# TYPE peerstream_cache_evictions counter"),
+            "{text}"
+        );
         assert_eq!(
             line_value(&text, "peerstream_cache_size_bytes").as_deref(),
             Some("4096")
@@ -453,8 +468,14 @@ mod tests {
         ));
         metrics.watch_engine(pipeline);
         let text = metrics.render();
-        assert_eq!(line_value(&text, "peerstream_engine_up").as_deref(), Some("0"));
-        assert_eq!(line_value(&text, "peerstream_torrents").as_deref(), Some("0"));
+        assert_eq!(
+            line_value(&text, "peerstream_engine_up").as_deref(),
+            Some("0")
+        );
+        assert_eq!(
+            line_value(&text, "peerstream_torrents").as_deref(),
+            Some("0")
+        );
         assert!(!text.contains("peerstream_nat{"), "{text}");
     }
 }

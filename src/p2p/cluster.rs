@@ -130,8 +130,15 @@ mod tests {
         ])
         .await;
         assert!(peers.contains(&"127.0.0.1:6881".parse().unwrap()));
-        assert!(peers.contains(&"127.0.0.1:6882".parse().unwrap()), "{peers:?}");
-        assert_eq!(peers.len(), 2, "duplicates and the bad entry are dropped: {peers:?}");
+        assert!(
+            peers.contains(&"127.0.0.1:6882".parse().unwrap()),
+            "{peers:?}"
+        );
+        assert_eq!(
+            peers.len(),
+            2,
+            "duplicates and the bad entry are dropped: {peers:?}"
+        );
     }
 
     #[test]

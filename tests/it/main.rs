@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod cli;
+mod cluster;
 mod config_cli;
 mod disk_space;
 mod generated;
@@ -12,6 +13,7 @@ mod integrity;
 mod nat_coordinator;
 mod nat_lab;
 mod nat_lab_mapping;
+mod ops;
 mod p2p_errors;
 mod play;
 mod players;
