@@ -319,7 +319,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__verify)
-            opts="-v -q -h -V --repair --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --repair --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +358,10 @@ _peerstream() {
                     return 0
                     ;;
                 --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -541,7 +545,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --shutdown-grace --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -587,6 +591,10 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shutdown-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -620,6 +628,10 @@ _peerstream() {
                     return 0
                     ;;
                 --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -695,7 +707,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__fetch)
-            opts="-v -q -h -V --file --all --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --print-path --stdout --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --file --all --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --print-path --stdout --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,6 +750,10 @@ _peerstream() {
                     return 0
                     ;;
                 --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1475,7 +1491,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__play)
-            opts="-v -q -h -V --player --file --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --player --file --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1522,6 +1538,10 @@ _peerstream() {
                     return 0
                     ;;
                 --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1597,7 +1617,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --shutdown-grace --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1643,6 +1663,10 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shutdown-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1676,6 +1700,10 @@ _peerstream() {
                     return 0
                     ;;
                 --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

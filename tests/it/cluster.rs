@@ -232,6 +232,28 @@ fn template_substitution_keeps_the_upstream_settings() {
 }
 
 #[test]
+fn the_haproxy_example_is_valid_and_hashes_on_the_info_hash() {
+    if !have_tool("haproxy") {
+        return;
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/haproxy.cfg");
+    let text = std::fs::read_to_string(path).unwrap();
+    for needed in ["balance uri depth 3", "hash-type consistent", "uri /ready"] {
+        assert!(text.contains(needed), "haproxy.cfg lacks {needed}");
+    }
+    let output = Command::new("haproxy")
+        .args(["-c", "-f", path])
+        .output()
+        .expect("haproxy -c");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn three_nodes_behind_nginx_share_films_over_bittorrent_and_drain_on_sigterm() {
     if !have_nginx() {
         return;
