@@ -154,9 +154,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l tracker -d 'Tracker announce URLs (repeatable); replaces the built-in list; --no-trackers for none.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-trackers -d 'Use no URL at all (an empty list)' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l lsd -d 'Local service discovery (multicast on the LAN).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l lsd -d 'Local service discovery (multicast on the LAN); `serve` then seeds its cached torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-lsd -d 'The opposite of --lsd' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l peer -d 'Peers to connect to at once (IP:PORT, repeatable).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l cluster-peer -d 'Torrent ports of the other nodes of a cluster (HOST:PORT, repeatable): peers of every' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l metadata-timeout -d 'How long to wait for a torrent\'s metadata.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l stall-timeout -d 'How long a stream or download may receive nothing before it counts as stalled.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l keep-downloading -d 'Download on into the cache after the last stream of a torrent closes; off' -r
@@ -246,9 +247,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-dht -
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l tracker -d 'Tracker announce URLs (repeatable); replaces the built-in list; --no-trackers for none.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-trackers -d 'Use no URL at all (an empty list)' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l lsd -d 'Local service discovery (multicast on the LAN).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l lsd -d 'Local service discovery (multicast on the LAN); `serve` then seeds its cached torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-lsd -d 'The opposite of --lsd' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l peer -d 'Peers to connect to at once (IP:PORT, repeatable).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l cluster-peer -d 'Torrent ports of the other nodes of a cluster (HOST:PORT, repeatable): peers of every' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l metadata-timeout -d 'How long to wait for a torrent\'s metadata.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l stall-timeout -d 'How long a stream or download may receive nothing before it counts as stalled.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l keep-downloading -d 'Download on into the cache after the last stream of a torrent closes; off' -r
@@ -287,15 +289,17 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l header-t
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l idle-timeout -d 'How long a kept-alive connection may wait for its next request; 0 = no limit.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l write-timeout -d 'How long a response may make no progress because the client stopped reading before' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l shutdown-grace -d 'How long open streams may run on after SIGTERM or Ctrl-C (the listener closes and /ready' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l tracker -d 'Tracker announce URLs (repeatable); replaces the built-in list; --no-trackers for none.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-trackers -d 'Use no URL at all (an empty list)' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l lsd -d 'Local service discovery (multicast on the LAN).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l lsd -d 'Local service discovery (multicast on the LAN); `serve` then seeds its cached torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-lsd -d 'The opposite of --lsd' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l peer -d 'Peers to connect to at once (IP:PORT, repeatable).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l cluster-peer -d 'Torrent ports of the other nodes of a cluster (HOST:PORT, repeatable): peers of every' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l metadata-timeout -d 'How long to wait for a torrent\'s metadata.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l stall-timeout -d 'How long a stream or download may receive nothing before it counts as stalled.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l keep-downloading -d 'Download on into the cache after the last stream of a torrent closes; off' -r
@@ -344,15 +348,17 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l idle-timeout -d 'How long a kept-alive connection may wait for its next request; 0 = no limit.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l write-timeout -d 'How long a response may make no progress because the client stopped reading before' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l max-connections -d 'Most connections served at once; beyond it the longest-waiting idle connection is' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l shutdown-grace -d 'How long open streams may run on after SIGTERM or Ctrl-C (the listener closes and /ready' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l dht -d 'Find peers through the DHT.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-dht -d 'The opposite of --dht' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l tracker -d 'Tracker announce URLs (repeatable); replaces the built-in list; --no-trackers for none.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-trackers -d 'Use no URL at all (an empty list)' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l lsd -d 'Local service discovery (multicast on the LAN).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l lsd -d 'Local service discovery (multicast on the LAN); `serve` then seeds its cached torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-lsd -d 'The opposite of --lsd' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l peer -d 'Peers to connect to at once (IP:PORT, repeatable).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l cluster-peer -d 'Torrent ports of the other nodes of a cluster (HOST:PORT, repeatable): peers of every' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l metadata-timeout -d 'How long to wait for a torrent\'s metadata.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l stall-timeout -d 'How long a stream or download may receive nothing before it counts as stalled.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l keep-downloading -d 'Download on into the cache after the last stream of a torrent closes; off' -r
@@ -454,9 +460,10 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-dht -d
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l dht-bootstrap -d 'DHT bootstrap nodes (HOST:PORT); empty: librqbit\'s built-in list.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l tracker -d 'Tracker announce URLs (repeatable); replaces the built-in list; --no-trackers for none.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-trackers -d 'Use no URL at all (an empty list)' -r
-complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l lsd -d 'Local service discovery (multicast on the LAN).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l lsd -d 'Local service discovery (multicast on the LAN); `serve` then seeds its cached torrents' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-lsd -d 'The opposite of --lsd' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l peer -d 'Peers to connect to at once (IP:PORT, repeatable).' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l cluster-peer -d 'Torrent ports of the other nodes of a cluster (HOST:PORT, repeatable): peers of every' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l metadata-timeout -d 'How long to wait for a torrent\'s metadata.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l stall-timeout -d 'How long a stream or download may receive nothing before it counts as stalled.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l keep-downloading -d 'Download on into the cache after the last stream of a torrent closes; off' -r

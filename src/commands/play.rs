@@ -60,6 +60,8 @@ pub async fn run(ctx: &Context, args: &PlayArgs) -> Result<()> {
         pipeline: pipeline.clone(),
         token: None,
         policy: http::Policy::new([127, 0, 0, 1].into(), &[], &[]),
+        metrics: Default::default(),
+        readiness: Default::default(),
     };
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let limits = http::Limits::defaults(http::raise_nofile_limit());

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::Context;
-use super::signal::shutdown_signal;
+use super::signal::StopSignals;
 use crate::cache::Cache;
 use crate::cli::ServeArgs;
 use crate::config::value::BindAddr;
@@ -15,8 +16,6 @@ use crate::exit::{CliError, ExitCode};
 use crate::http::{self, AppState};
 use crate::pipeline::Pipeline;
 
-/// How long open streams get to finish after Ctrl-C before the process exits anyway.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// When serve says, once, that the DHT has found no node (librqbit's own retries are quiet).
 const DHT_BOOTSTRAP_NOTE_AFTER: Duration = Duration::from_secs(10);
 
@@ -42,14 +41,27 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     if ctx.settings.bind.ip().is_none() {
         allowed_hosts.push(ctx.settings.bind.host.clone());
     }
+    let metrics = http::Metrics::new();
+    let readiness = Arc::new(http::Readiness::default());
     let state = AppState {
-        pipeline: std::sync::Arc::new(Pipeline::new(
+        pipeline: Arc::new(Pipeline::new(
             Cache::new(cache_dir).with_limits(ctx.settings.cache_limits()),
             p2p,
         )),
         token: token.clone(),
         policy: http::Policy::new(bind.ip(), &allowed_hosts, &ctx.settings.cors_origins),
+        metrics: metrics.clone(),
+        readiness: readiness.clone(),
     };
+    metrics.watch_engine(state.pipeline.clone());
+    {
+        let readiness = readiness.clone();
+        metrics.register_gauge_fn(
+            "draining",
+            "1 once a stop signal arrived: no new connections, open streams finishing",
+            move || i64::from(readiness.is_draining()),
+        );
+    }
 
     // Sockets are the server's currency: take every file descriptor the system allows.
     let nofile = http::raise_nofile_limit();
@@ -57,20 +69,24 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
     tracing::debug!("server limits: {limits:?} (open-file limit {nofile:?})");
 
     let pipeline = state.pipeline.clone();
-    let grace_signal = shutdown_signal();
-    let server = http::bind(state, bind, limits, shutdown_signal())
-        .await
-        .map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-                format!(
-                    "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
-                    bind.port()
-                )
-            } else {
-                "check the address given to --bind".to_owned()
-            };
-            CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
-        })?;
+    // Listening starts now, so a signal sent as soon as the address is printed is not lost.
+    let mut signals = StopSignals::install();
+    let (drain, drained) = tokio::sync::oneshot::channel::<()>();
+    let server = http::bind(state, bind, limits, async {
+        let _ = drained.await;
+    })
+    .await
+    .map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {} is taken: pick another with --bind 127.0.0.1:PORT (0 = any free port)",
+                bind.port()
+            )
+        } else {
+            "check the address given to --bind".to_owned()
+        };
+        CliError::new(ExitCode::Error, format!("cannot listen on {bind}: {e}")).with_hint(hint)
+    })?;
 
     let base = format!("http://{}", server.local_addr);
     {
@@ -96,12 +112,18 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         // Start the engine (and the NAT coordinator in front of it) now rather than on the
         // first uncached request, so that request pays for neither.
         let warming = pipeline.clone();
+        let readiness = readiness.clone();
         tokio::spawn(async move {
             match warming.engine().await {
                 Some(Err(e)) => {
                     tracing::warn!("torrent engine: {e} (retried on the next request)");
+                    readiness.engine_failed(e.to_string());
                 }
                 Some(Ok(engine)) => {
+                    if engine.options().cluster_mode() {
+                        let seeding = engine.clone();
+                        tokio::spawn(async move { seeding.seed_cache().await });
+                    }
                     tokio::time::sleep(DHT_BOOTSTRAP_NOTE_AFTER).await;
                     if engine.dht_nodes() == Some(0) {
                         tracing::warn!(
@@ -117,12 +139,30 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         });
     }
 
-    // The server future ends after the shutdown signal, once open streams finish.
+    // On a stop signal: /ready turns 503, the listener closes, open streams get the grace
+    // period (a second signal cuts them at once), then the engine stops and removes the port
+    // mapping.
+    let grace = ctx.settings.shutdown_grace;
     let mut serving = tokio::spawn(server.serving);
     tokio::select! {
         _ = &mut serving => {}
-        () = async { grace_signal.await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
-            serving.abort();
+        _ = signals.recv() => {
+            readiness.begin_drain();
+            let _ = drain.send(());
+            ctx.note(format!(
+                "stopping: no new connections; open streams have up to {} to finish",
+                humantime::format_duration(grace)
+            ));
+            tokio::select! {
+                finished = tokio::time::timeout(grace, &mut serving) => if finished.is_err() {
+                    serving.abort();
+                    ctx.note("the grace period is over: open streams are cut");
+                },
+                _ = signals.recv() => {
+                    serving.abort();
+                    ctx.note("second stop signal: open streams are cut");
+                }
+            }
         }
     }
     if let Some(engine) = pipeline.running_engine() {

@@ -102,15 +102,6 @@ pub fn stop_signal() -> impl std::future::Future<Output = Stop> + Send + 'static
     async move { signals.recv().await }
 }
 
-/// For servers, which stop cleanly (exit 0) on either signal. Listening starts at the call, so a
-/// signal sent as soon as the server printed its address is not lost.
-pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
-    let stop = stop_signal();
-    async move {
-        stop.await;
-    }
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

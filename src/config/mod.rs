@@ -355,6 +355,7 @@ impl Settings {
             trackers: self.trackers.clone(),
             lsd: self.lsd,
             peers: self.peers.clone(),
+            cluster_peers: self.cluster_peers.clone(),
             metadata_timeout: self.metadata_timeout,
             stall_timeout: self.stall_timeout,
             announce_port: None,

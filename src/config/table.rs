@@ -253,6 +253,11 @@ settings! {
         flag = Some("max-connections"), env = Some("PEERSTREAM_MAX_CONNECTIONS"),
         note = |v| (v.as_integer() == Some(0)).then_some("0: from the open-file limit");
 
+    /// How long open streams may run on after SIGTERM or Ctrl-C (the listener closes and /ready
+    /// answers 503 at once); then they are cut, the port mapping is removed and serve exits 0.
+    shutdown_grace: Duration = Duration::from_secs(30), "serve.shutdown_grace", Serve,
+        flag = Some("shutdown-grace"), env = Some("PEERSTREAM_SHUTDOWN_GRACE");
+
     /// Torrent listen port (TCP, and UDP for the DHT; with --utp, UDP for uTP and the DHT on a
     /// random port); the next few are tried when it is taken; 0 = any free port.
     listen_port: u16 = p2p::DEFAULT_LISTEN_PORT, "p2p.listen_port", Swarm,
@@ -276,13 +281,20 @@ settings! {
         env = Some("PEERSTREAM_TRACKERS"), negative_env = Some("PEERSTREAM_NO_TRACKERS"),
         value_name = Some("URL");
 
-    /// Local service discovery (multicast on the LAN).
+    /// Local service discovery (multicast on the LAN); `serve` then seeds its cached torrents
+    /// so that other nodes on the LAN find them (cluster mode).
     lsd: bool = false, "p2p.lsd", Swarm,
         flag = Some("lsd"), negative = Some("no-lsd"), env = Some("PEERSTREAM_LSD");
 
     /// Peers to connect to at once (IP:PORT, repeatable).
     peers: Vec<SocketAddr> = Vec::new(), "p2p.peers", Swarm,
         flag = Some("peer"), env = Some("PEERSTREAM_PEERS");
+
+    /// Torrent ports of the other nodes of a cluster (HOST:PORT, repeatable): peers of every
+    /// torrent; with one or more (or --lsd) the cached torrents with metadata are seeded.
+    cluster_peers: Vec<String> = Vec::new(), "p2p.cluster_peers", Swarm,
+        flag = Some("cluster-peer"), env = Some("PEERSTREAM_CLUSTER_PEERS"),
+        value_name = Some("HOST:PORT");
 
     /// How long to wait for a torrent's metadata.
     metadata_timeout: Duration = p2p::DEFAULT_METADATA_TIMEOUT, "p2p.metadata_timeout", Swarm,

@@ -221,6 +221,11 @@ impl Registry {
         self.conns.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Connections open now (for `/metrics`).
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
     /// Ends the connection that has waited longest for a request; false when every connection
     /// is busy serving one.
     pub fn evict_longest_waiting(&self) -> bool {

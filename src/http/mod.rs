@@ -5,6 +5,9 @@
 mod cache_api;
 mod conn;
 mod error;
+mod health;
+mod metered;
+pub mod metrics;
 mod policy;
 pub mod range;
 mod respond;
@@ -23,6 +26,8 @@ use tokio::net::TcpListener;
 use crate::pipeline::Pipeline;
 
 pub use conn::Timeouts;
+pub use health::Readiness;
+pub use metrics::Metrics;
 pub use policy::Policy;
 pub use server::{
     DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_WRITE_TIMEOUT_SECS, Limits,
@@ -43,6 +48,10 @@ pub struct AppState {
     pub token: Option<String>,
     /// Host check and CORS.
     pub policy: Policy,
+    /// What `/metrics` shows.
+    pub metrics: Arc<Metrics>,
+    /// What `/ready` answers.
+    pub readiness: Arc<Readiness>,
 }
 
 /// Binds `addr` and returns the server future; binding errors surface here, not later.
@@ -54,9 +63,22 @@ pub async fn bind(
 ) -> std::io::Result<BoundServer<impl Future<Output = ()>>> {
     let listener = TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
-    let service = TowerToHyperService::new(warp::service(routes::all(Arc::new(state))));
+    let connections = Arc::new(conn::Registry::default());
+    {
+        let connections = connections.clone();
+        state.metrics.register_gauge_fn(
+            "http_connections",
+            "HTTP connections open now",
+            move || i64::try_from(connections.len()).unwrap_or(i64::MAX),
+        );
+    }
+    let metrics = state.metrics.clone();
+    let service = metered::Metered::new(
+        TowerToHyperService::new(warp::service(routes::all(Arc::new(state)))),
+        metrics,
+    );
     Ok(BoundServer {
         local_addr,
-        serving: server::serve(listener, service, limits, shutdown),
+        serving: server::serve(listener, service, limits, connections, shutdown),
     })
 }

@@ -1,5 +1,6 @@
 //! Routes: `GET /` (the page), `GET|HEAD /stream/proxy/:infoHash`, `GET /stream/magnet`,
-//! `GET|DELETE /api/cache[/:hash[/pin]]` (see `cache_api`), `GET|POST /api/torrents`, `GET /api/status`, `GET /health`.
+//! `GET|DELETE /api/cache[/:hash[/pin]]` (see `cache_api`), `GET|POST /api/torrents`, `GET /api/status`,
+//! `GET /health`, `GET /ready`, `GET /metrics`.
 //! Every failure is a JSON error; nothing a client sends can cause a 500 or a panic.
 
 use std::collections::HashMap;
@@ -130,6 +131,28 @@ pub fn all(
         .into_response()
     });
 
+    // Readiness for load balancers (see health.rs); same token rule as every route.
+    let ready = warp::path!("ready")
+        .and(warp::get())
+        .and(with_state.clone())
+        .map(|state: Arc<AppState>| {
+            let answer = state.readiness.answer(&state.pipeline);
+            let status = answer.status();
+            warp::reply::with_status(warp::reply::json(&answer), status).into_response()
+        });
+
+    let metrics = warp::path!("metrics")
+        .and(warp::get())
+        .and(with_state.clone())
+        .map(|state: Arc<AppState>| {
+            warp::reply::with_header(
+                state.metrics.render(),
+                "content-type",
+                super::metrics::CONTENT_TYPE,
+            )
+            .into_response()
+        });
+
     let routes = authorised
         .and(
             stream
@@ -144,6 +167,10 @@ pub fn all(
                 .or(status)
                 .unify()
                 .or(health)
+                .unify()
+                .or(ready)
+                .unify()
+                .or(metrics)
                 .unify(),
         )
         .recover(handle_rejection)
@@ -301,11 +328,12 @@ async fn stream_handler(
     let target = torrents::magnet_from_query(info_hash, &query)
         .map_or(Target::InfoHash(info_hash), Target::Magnet);
     let request = Request { target, file };
-    let source = state
-        .pipeline
-        .resolve(&request)
-        .await
-        .map_err(|e| resolve_error(e, &state))?;
+    let resolved = state.pipeline.resolve(&request).await;
+    if !info_hash.is_mock() {
+        let hit = matches!(resolved, Ok(crate::pipeline::Source::Cached(_)));
+        state.metrics.cache_lookup(hit);
+    }
+    let source = resolved.map_err(|e| resolve_error(e, &state))?;
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
     Ok(serve_source(&source, &method, &headers).await)
 }

@@ -102,11 +102,13 @@ pub fn raise_nofile_limit() -> Option<u64> {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Accepts until `shutdown` resolves, then waits for open connections to finish.
+/// Accepts until `shutdown` resolves, then waits for open connections to finish. Every
+/// connection is tracked in `registry`.
 pub async fn serve<S, B>(
     listener: TcpListener,
     service: S,
     limits: Limits,
+    registry: Arc<Registry>,
     shutdown: impl Future<Output = ()>,
 ) where
     S: hyper::service::Service<http::Request<Incoming>, Response = http::Response<B>>
@@ -130,7 +132,6 @@ pub async fn serve<S, B>(
         .max_buf_size(MAX_BUF_SIZE);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
-    let registry = Arc::new(Registry::default());
     let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let _trimmer = AbortOnDrop(tokio::spawn(trim_after_bursts(
         slots.clone(),

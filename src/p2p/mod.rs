@@ -5,12 +5,14 @@
 //! and a `.peerstream-partial` marker listing the files that are not complete yet, so the cache
 //! never serves a partial file and a restart resumes from what is already verified.
 
+pub mod cluster;
 pub mod coordinator;
 mod error;
 mod metadata;
 mod options;
 mod room;
 mod select;
+mod stats;
 mod storage;
 mod stream;
 mod torrent;
@@ -94,6 +96,12 @@ impl Engine {
                 path: cache_root.to_path_buf(),
                 source,
             })?;
+        // Cluster peers join every torrent's initial peers (see cluster.rs).
+        options
+            .peers
+            .extend(cluster::resolve_peers(&options.cluster_peers).await);
+        options.peers.sort_unstable();
+        options.peers.dedup();
         let coordinator_options = options.coordinator.clone();
         let (coordination, lease) =
             coordinator::prepare(&coordinator_options, &mut options, cache_root).await;

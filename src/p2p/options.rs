@@ -36,6 +36,9 @@ pub struct P2pOptions {
     /// Local service discovery (multicast on the LAN).
     pub lsd: bool,
     pub peers: Vec<SocketAddr>,
+    /// The other nodes of a cluster (HOST:PORT, resolved when the engine starts): peers of
+    /// every torrent, and with any, `serve` seeds its cache (see `cluster.rs`).
+    pub cluster_peers: Vec<String>,
     pub metadata_timeout: Duration,
     /// A stream that receives no byte for this long is ended (players reconnect).
     pub stall_timeout: Duration,

@@ -118,6 +118,16 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// Sends `signal` (e.g. `libc::SIGTERM`) without waiting for the exit.
+    pub fn signal(&self, signal: libc::c_int) {
+        self.process.signal(signal);
+    }
+
+    /// The exit status once serve has exited, waiting at most `limit`; `None` if it still runs.
+    pub fn exit_within(&mut self, limit: Duration) -> Option<ExitStatus> {
+        self.process.exit_within(limit)
+    }
+
     /// SIGTERM, then its exit status; fails the test if serve still runs after `limit`.
     pub fn terminate(&mut self, limit: Duration) -> ExitStatus {
         self.process.signal(libc::SIGTERM);
