@@ -18,9 +18,18 @@ use crate::target::InfoHash;
 /// Torrents evicted by this process: for `/metrics`.
 static EVICTIONS: AtomicU64 = AtomicU64::new(0);
 
+/// The cache's total size at its last measurement (`usage`): for `/metrics`, which must not
+/// walk the cache at every scrape.
+static LAST_TOTAL_BYTES: AtomicU64 = AtomicU64::new(0);
+
 /// How many torrents this process has evicted since it started.
 pub fn evictions() -> u64 {
     EVICTIONS.load(Ordering::Relaxed)
+}
+
+/// The cache's size in bytes when `Cache::usage` last measured it in this process.
+pub fn last_measured_bytes() -> u64 {
+    LAST_TOTAL_BYTES.load(Ordering::Relaxed)
 }
 
 /// The limits a cache is kept within; 0 switches a limit off.
@@ -208,8 +217,10 @@ impl Cache {
             }
         }
         torrents.sort_by_key(|t| (t.info_hash, !t.managed));
+        let total_bytes = torrents.iter().map(|t| t.bytes).sum();
+        LAST_TOTAL_BYTES.store(total_bytes, Ordering::Relaxed);
         Usage {
-            total_bytes: torrents.iter().map(|t| t.bytes).sum(),
+            total_bytes,
             available_bytes: root.as_ref().and_then(|r| fs4::available_space(r).ok()),
             limits: self.limits(),
             torrents,

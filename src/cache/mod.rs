@@ -20,7 +20,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::target::InfoHash;
-pub use evict::{CacheFull, Limits, TorrentUsage, evictions};
+pub use evict::{CacheFull, Limits, TorrentUsage, evictions, last_measured_bytes};
 pub use integrity::{DamageReason, Judgement, TorrentFacts};
 pub use lifecycle::InUse;
 pub use manage::{ManageError, Removed};

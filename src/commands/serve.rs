@@ -54,6 +54,28 @@ pub async fn run(ctx: &Context, _args: &ServeArgs) -> Result<()> {
         readiness: readiness.clone(),
     };
     metrics.watch_engine(state.pipeline.clone());
+    metrics.register_counter_fn(
+        "cache_evictions",
+        "Torrents evicted from the cache to keep it within its limits",
+        crate::cache::evictions,
+    );
+    metrics.register_gauge_fn(
+        "cache_bytes",
+        "Bytes the cache held when last measured (at start, a download's room check, gc, GET /api/cache)",
+        || i64::try_from(crate::cache::last_measured_bytes()).unwrap_or(i64::MAX),
+    );
+    let max_size = ctx.settings.cache_limits().max_size;
+    metrics.register_gauge_fn(
+        "cache_max_bytes",
+        "The cache's size limit in bytes (0: none)",
+        move || i64::try_from(max_size).unwrap_or(i64::MAX),
+    );
+    {
+        // One walk of the cache at start, off the workers, so the size gauge is not 0 until the
+        // first download.
+        let pipeline = state.pipeline.clone();
+        tokio::task::spawn_blocking(move || pipeline.cache().usage());
+    }
     {
         let readiness = readiness.clone();
         metrics.register_gauge_fn(

@@ -110,7 +110,6 @@ impl Metrics {
         self.registry().register(name, help, metric);
     }
 
-    #[allow(dead_code, reason = "the cache's eviction counter plugs in here")]
     /// A counter read from `value` at every scrape (e.g. the cache's evictions); `name` gets the
     /// `peerstream_` prefix and, as every counter, the `_total` suffix.
     pub fn register_counter_fn(

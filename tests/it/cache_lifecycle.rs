@@ -140,6 +140,22 @@ fn a_download_over_the_limit_evicts_the_least_recently_played_never_pinned_or_st
     assert_eq!(b["pinned"], true);
     let total = listing["cache_bytes"].as_u64().expect("cache_bytes");
     assert!(total <= 24 * MIB as u64, "{listing}");
+
+    // The same figures for Prometheus: the two evictions, the limit, and the size GET /api/cache
+    // just measured.
+    let metrics = reqwest::blocking::get(server.url("/metrics"))
+        .and_then(|r| r.text())
+        .expect("GET /metrics");
+    let series = |name: &str| {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("{name} missing: {metrics}"))
+            .to_owned()
+    };
+    assert_eq!(series("peerstream_cache_evictions_total"), "2");
+    assert_eq!(series("peerstream_cache_max_bytes"), (24 * MIB).to_string());
+    assert_eq!(series("peerstream_cache_bytes"), total.to_string());
 }
 
 #[test]
