@@ -73,7 +73,7 @@ pub fn all(
         .then(
             |body: bytes::Bytes, headers: HeaderMap, state: Arc<AppState>| async move {
                 let base = format!("http://{}", own_host(&headers));
-                match torrents::add(&state.pipeline, &body, &base).await {
+                match Box::pin(torrents::add(&state.pipeline, &body, &base)).await {
                     Ok(added) => warp::reply::json(&added).into_response(),
                     Err(torrents::AddError::Api(e)) => e.into_response(),
                     Err(torrents::AddError::Resolve(e)) => resolve_error(e, &state).into_response(),
