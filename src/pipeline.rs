@@ -441,7 +441,6 @@ mod tests {
         let request = Request::hash("5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed".parse().unwrap());
         let resolve = pipeline.resolve(&request);
         let size = std::mem::size_of_val(&resolve);
-        eprintln!("resolve future: {size} bytes");
         assert!(size <= 2048, "resolve future is {size} bytes");
     }
 }
