@@ -9,6 +9,7 @@
 
 mod body;
 mod cache;
+mod cached_body;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -1,12 +1,11 @@
 //! The core: turn an info-hash into a [`Source`] of bytes. Mock first, then the cache, then the
 //! swarm. Every face (the subcommands and the HTTP endpoint) goes through [`Pipeline::resolve`].
 
-use std::io::{self, Read, Seek};
+use std::io;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use serde::Serialize;
 
 use std::sync::Arc;
@@ -15,6 +14,7 @@ use tokio::sync::OnceCell;
 
 use crate::body::{ByteStream, CHUNK_SIZE};
 use crate::cache::{Cache, CacheEntry};
+use crate::cached_body::OpenFile;
 use crate::mock;
 use crate::p2p::{Engine, FileChoice, P2pError, P2pOptions, SwarmTorrent, TorrentFile};
 use crate::target::{InfoHash, Target};
@@ -25,7 +25,11 @@ pub enum Source {
     Mock {
         info_hash: InfoHash,
     },
-    Cached(CacheEntry),
+    /// A complete cached file, opened when it was looked up: the response reads that inode.
+    Cached {
+        entry: CacheEntry,
+        file: OpenFile,
+    },
     /// A file of a torrent that is still downloading.
     Swarm {
         torrent: Arc<SwarmTorrent>,
@@ -55,7 +59,7 @@ impl Source {
     pub fn kind(&self) -> SourceKind {
         match self {
             Source::Mock { .. } => SourceKind::Mock,
-            Source::Cached(_) => SourceKind::Cache,
+            Source::Cached { .. } => SourceKind::Cache,
             Source::Swarm { .. } => SourceKind::Swarm,
         }
     }
@@ -63,7 +67,7 @@ impl Source {
     pub fn len(&self) -> u64 {
         match self {
             Source::Mock { .. } => mock::MOCK_MP4.len() as u64,
-            Source::Cached(entry) => entry.size,
+            Source::Cached { entry, .. } => entry.size,
             Source::Swarm { torrent, index } => torrent.file(*index).map_or(0, |f| f.len),
         }
     }
@@ -71,7 +75,7 @@ impl Source {
     pub fn file_name(&self) -> String {
         match self {
             Source::Mock { .. } => mock::MOCK_FILE_NAME.to_owned(),
-            Source::Cached(entry) => entry.file_name(),
+            Source::Cached { entry, .. } => entry.file_name(),
             Source::Swarm { torrent, index } => torrent
                 .file(*index)
                 .and_then(|f| f.path.file_name())
@@ -83,7 +87,7 @@ impl Source {
     pub fn info_hash(&self) -> InfoHash {
         match self {
             Source::Mock { info_hash } => *info_hash,
-            Source::Cached(entry) => entry.info_hash,
+            Source::Cached { entry, .. } => entry.info_hash,
             Source::Swarm { torrent, .. } => torrent.info_hash,
         }
     }
@@ -99,7 +103,7 @@ impl Source {
     pub fn last_modified(&self) -> Option<SystemTime> {
         match self {
             Source::Mock { .. } => Some(mock::mock_modified()),
-            Source::Cached(entry) => entry.modified,
+            Source::Cached { entry, .. } => entry.modified,
             Source::Swarm { .. } => None,
         }
     }
@@ -136,77 +140,15 @@ impl Source {
                     .collect::<Vec<_>>();
                 Ok(Box::pin(futures_util::stream::iter(chunks)))
             }
-            Source::Cached(entry) => {
-                if len == 0 {
-                    return Ok(Box::pin(futures_util::stream::empty()));
-                }
-                let path = entry.path.clone();
-                let (size, modified) = (entry.size, entry.modified);
-                // Keeps the entry in use (never evicted) until the body is dropped.
-                let held = entry.hold.clone();
-                // Open, seek and read the first chunk in one trip to the blocking pool: each
-                // trip is a thread hand-off, and for the short ranges players send while
-                // seeking the first chunk is the whole body.
-                let (first, file) = tokio::task::spawn_blocking(move || {
-                    let mut file = std::fs::File::open(&path)?;
-                    // The file the lookup judged, or none: a file changed since (truncated,
-                    // rewritten) is never served under the old length.
-                    let now = file.metadata()?;
-                    if now.len() != size || now.modified().ok() != modified {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            "the cached file changed since it was checked",
-                        ));
-                    }
-                    file.seek(io::SeekFrom::Start(start))?;
-                    read_chunk(file, len)
-                })
-                .await
-                .map_err(io::Error::other)??;
-                let remaining = len - first.len() as u64;
-                let rest = futures_util::stream::try_unfold(
-                    (file, remaining, held),
-                    |(file, remaining, held)| async move {
-                        if remaining == 0 {
-                            return Ok(None);
-                        }
-                        let (chunk, file) =
-                            tokio::task::spawn_blocking(move || read_chunk(file, remaining))
-                                .await
-                                .map_err(io::Error::other)??;
-                        let remaining = remaining - chunk.len() as u64;
-                        Ok(Some((chunk, (file, remaining, held))))
-                    },
-                );
-                Ok(Box::pin(
-                    futures_util::stream::once(async move { Ok(first) }).chain(rest),
-                ))
+            // The body keeps the entry in use (never evicted) until it is dropped.
+            Source::Cached { entry, file } => {
+                Ok(file.clone().holding(entry.hold.clone()).body(start, len))
             }
-            Source::Swarm { torrent, index } => torrent.read_range(*index, start, len).await,
+            Source::Swarm { torrent, index } => {
+                Box::pin(torrent.read_range(*index, start, len)).await
+            }
         }
     }
-}
-
-/// Blocking: reads the next chunk (at most [`CHUNK_SIZE`], fewer only when `remaining` is
-/// smaller) from the file's cursor. A file that ends early is an error, never a short body.
-fn read_chunk(mut file: std::fs::File, remaining: u64) -> io::Result<(Bytes, std::fs::File)> {
-    let want = usize::try_from(remaining.min(CHUNK_SIZE as u64)).unwrap_or(CHUNK_SIZE);
-    let mut buf = bytes::BytesMut::zeroed(want);
-    let mut filled = 0;
-    while filled < want {
-        match file.read(&mut buf[filled..]) {
-            Ok(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the cached file is shorter than when it was opened",
-                ));
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok((buf.freeze(), file))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -314,26 +256,35 @@ impl Pipeline {
                 .ok()
                 .and_then(|hits| hits.get(&key).cloned());
             let cache = self.cache.clone();
+            // The check and the open in one trip to the blocking pool (each trip is a thread
+            // hand-off, a large share of a small range's cost).
             let looked_up = tokio::task::spawn_blocking(move || {
                 // Held before the lookup, so the entry found cannot be evicted under it.
                 let held = cache.hold(&h).map(Arc::new);
-                let found = match remembered {
-                    Some(entry) if cache.still_complete(&entry) => Ok(entry),
-                    _ => lookup(&cache, &h, file),
+                let entry = match remembered {
+                    Some(entry) if cache.still_complete(&entry) => entry,
+                    _ => lookup(&cache, &h, file)?,
                 };
-                found.map(|entry| CacheEntry {
+                let entry = CacheEntry {
                     hold: held,
                     ..entry
-                })
+                };
+                match OpenFile::open(&entry.path, entry.size, entry.modified) {
+                    Ok(opened) => Ok((entry, opened)),
+                    Err(e) => {
+                        tracing::debug!(file = %entry.path.display(), "opening: {e}");
+                        Err(vec![entry.unheld()])
+                    }
+                }
             })
             .await
             .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?;
             match looked_up {
-                Ok(entry) => {
+                Ok((entry, file)) => {
                     if let Ok(mut hits) = self.recent_hits.lock() {
                         hits.insert(key, entry.unheld());
                     }
-                    return Ok(Source::Cached(entry));
+                    return Ok(Source::Cached { entry, file });
                 }
                 Err(rejected) => {
                     if let Ok(mut hits) = self.recent_hits.lock() {
@@ -355,6 +306,12 @@ impl Pipeline {
                 }
             }
         }
+        // Boxed: the engine's futures are large, and an inline one would size every request's
+        // future (cache hits and /health included) to them: measured ~30 KiB per request.
+        Box::pin(self.resolve_swarm(request)).await
+    }
+
+    async fn resolve_swarm(&self, request: &Request) -> Result<Source, ResolveError> {
         let engine = match self.engine().await {
             Some(engine) => engine?,
             None => return Err(ResolveError::P2pOff),
@@ -480,5 +437,22 @@ fn lookup(
     {
         Some(entry) if entry.is_complete() => Ok(entry.clone()),
         _ => Err(entries),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_request_future_stays_small() {
+        // Every request allocates its handler's future whole: the swarm path (the engine's
+        // futures, tens of KiB) must stay boxed, out of the cache path's size.
+        let dir = tempfile::tempdir().unwrap();
+        let pipeline = Pipeline::new(Cache::new(dir.path()), None);
+        let request = Request::hash("5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed".parse().unwrap());
+        let resolve = pipeline.resolve(&request);
+        let size = std::mem::size_of_val(&resolve);
+        assert!(size <= 2048, "resolve future is {size} bytes");
     }
 }

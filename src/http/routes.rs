@@ -73,7 +73,7 @@ pub fn all(
         .then(
             |body: bytes::Bytes, headers: HeaderMap, state: Arc<AppState>| async move {
                 let base = format!("http://{}", own_host(&headers));
-                match torrents::add(&state.pipeline, &body, &base).await {
+                match Box::pin(torrents::add(&state.pipeline, &body, &base)).await {
                     Ok(added) => warp::reply::json(&added).into_response(),
                     Err(torrents::AddError::Api(e)) => e.into_response(),
                     Err(torrents::AddError::Resolve(e)) => resolve_error(e, &state).into_response(),
@@ -330,7 +330,7 @@ async fn stream_handler(
     let request = Request { target, file };
     let resolved = state.pipeline.resolve(&request).await;
     if !info_hash.is_mock() {
-        let hit = matches!(resolved, Ok(crate::pipeline::Source::Cached(_)));
+        let hit = matches!(resolved, Ok(crate::pipeline::Source::Cached { .. }));
         state.metrics.cache_lookup(hit);
     }
     let source = resolved.map_err(|e| resolve_error(e, &state))?;

@@ -170,8 +170,10 @@ impl TorrentStorage for GuardedStorage {
         self.guard(file_id, result)
     }
 
-    /// Two whole writes instead of librqbit's single `pwritev`, whose count it does not check;
-    /// the second buffer is empty unless the chunk wrapped around the peer's read buffer.
+    /// One whole write instead of librqbit's single `pwritev`, whose count it does not check.
+    /// The second buffer is empty unless the block wrapped around the peer's read buffer (about
+    /// every other 16 KiB block): then the two are joined first, since copying 16 KiB costs less
+    /// than the second system call (measured: a third of the `pwrite`s of a download).
     fn pwrite_all_vectored(
         &self,
         file_id: usize,
@@ -179,9 +181,11 @@ impl TorrentStorage for GuardedStorage {
         bufs: [IoSlice<'_>; 2],
     ) -> anyhow::Result<usize> {
         let [first, second] = bufs;
-        self.pwrite_all(file_id, offset, &first)?;
-        if !second.is_empty() {
-            self.pwrite_all(file_id, offset + first.len() as u64, &second)?;
+        if second.is_empty() {
+            self.pwrite_all(file_id, offset, &first)?;
+        } else {
+            let joined = [&first[..], &second[..]].concat();
+            self.pwrite_all(file_id, offset, &joined)?;
         }
         Ok(first.len() + second.len())
     }

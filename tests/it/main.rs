@@ -22,5 +22,6 @@ mod progress_tmux;
 mod serve_http;
 mod serve_limits;
 mod serve_policy;
+mod serve_replace;
 mod swarm;
 mod swarm_third_party;
