@@ -30,6 +30,8 @@ pub enum Source {
     Swarm {
         torrent: Arc<SwarmTorrent>,
         index: usize,
+        /// Bytes ahead of the reader asked for first; `None`: the configured window.
+        readahead: Option<u64>,
     },
 }
 
@@ -64,7 +66,7 @@ impl Source {
         match self {
             Source::Mock { .. } => mock::MOCK_MP4.len() as u64,
             Source::Cached(entry) => entry.size,
-            Source::Swarm { torrent, index } => torrent.file(*index).map_or(0, |f| f.len),
+            Source::Swarm { torrent, index, .. } => torrent.file(*index).map_or(0, |f| f.len),
         }
     }
 
@@ -72,7 +74,7 @@ impl Source {
         match self {
             Source::Mock { .. } => mock::MOCK_FILE_NAME.to_owned(),
             Source::Cached(entry) => entry.file_name(),
-            Source::Swarm { torrent, index } => torrent
+            Source::Swarm { torrent, index, .. } => torrent
                 .file(*index)
                 .and_then(|f| f.path.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
@@ -86,6 +88,14 @@ impl Source {
             Source::Cached(entry) => entry.info_hash,
             Source::Swarm { torrent, .. } => torrent.info_hash,
         }
+    }
+
+    /// Sets the read-ahead window of a swarm source for this request (others have none).
+    pub fn with_readahead(mut self, bytes: u64) -> Self {
+        if let Source::Swarm { readahead, .. } = &mut self {
+            *readahead = Some(bytes);
+        }
+        self
     }
 
     /// The file's index inside its torrent, when it came from the swarm.
@@ -107,7 +117,7 @@ impl Source {
     /// A strong validator that changes whenever the bytes can have changed (size or mtime).
     /// A torrent file's bytes are fixed by its info-hash, so that names it.
     pub fn etag(&self) -> String {
-        if let Source::Swarm { torrent, index } = self {
+        if let Source::Swarm { torrent, index, .. } = self {
             return format!("\"bt-{}-{index}-{:x}\"", torrent.info_hash, self.len());
         }
         let nanos = self
@@ -180,7 +190,11 @@ impl Source {
                     futures_util::stream::once(async move { Ok(first) }).chain(rest),
                 ))
             }
-            Source::Swarm { torrent, index } => torrent.read_range(*index, start, len).await,
+            Source::Swarm {
+                torrent,
+                index,
+                readahead,
+            } => torrent.read_range(*index, start, len, *readahead).await,
         }
     }
 }
@@ -360,8 +374,131 @@ impl Pipeline {
             other => other?,
         };
         let index = request.file.unwrap_or(torrent.default_file);
-        Ok(Source::Swarm { torrent, index })
+        Ok(Source::Swarm {
+            torrent,
+            index,
+            readahead: None,
+        })
     }
+}
+
+/// What a background download (a preload) fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Download {
+    /// Every file of the torrent.
+    All,
+    /// One file, by its index in the torrent.
+    File(usize),
+}
+
+/// Where a background download stands right after it was asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preload {
+    pub info_hash: InfoHash,
+    /// `complete` (already in the cache: nothing to do) or `downloading`.
+    pub state: &'static str,
+    /// The files it covers (torrent indices); empty for a cached file without metadata.
+    pub files: Vec<usize>,
+}
+
+impl Pipeline {
+    /// The swarm options, when P2P is on.
+    pub fn p2p_options(&self) -> Option<&P2pOptions> {
+        self.p2p.as_ref()
+    }
+
+    /// Downloads a file (or every file) of `target` into the cache with no player attached:
+    /// every piece, not only a window ahead of a reader. Files already complete in the cache
+    /// are not fetched again.
+    pub async fn preload(
+        &self,
+        target: &Target,
+        download: Download,
+    ) -> Result<Preload, ResolveError> {
+        let wanted = match download {
+            Download::All => None,
+            Download::File(index) => Some(index),
+        };
+        if let Some(h) = target.info_hash() {
+            if h.is_mock() {
+                return match wanted {
+                    Some(index) if index != 0 => Err(ResolveError::NoSuchFile { index }),
+                    _ => Ok(Preload {
+                        info_hash: h,
+                        state: "complete",
+                        files: vec![0],
+                    }),
+                };
+            }
+            let cache = self.cache.clone();
+            let cached = tokio::task::spawn_blocking(move || cached_files(&cache, &h, wanted))
+                .await
+                .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?;
+            if let Some(files) = cached {
+                return Ok(Preload {
+                    info_hash: h,
+                    state: "complete",
+                    files,
+                });
+            }
+        }
+        let engine = match self.engine().await {
+            Some(engine) => engine?,
+            None => {
+                return match target.info_hash() {
+                    Some(info_hash) => Err(ResolveError::NotFound {
+                        info_hash,
+                        rejected: Vec::new(),
+                    }),
+                    None => Err(ResolveError::P2pOff),
+                };
+            }
+        };
+        let choice = wanted.map_or(FileChoice::Default, FileChoice::Index);
+        let torrent = match engine.open(target, &choice, wanted.is_none()).await {
+            Err(P2pError::NoSuchFile { .. }) => {
+                return Err(ResolveError::NoSuchFile {
+                    index: wanted.unwrap_or_default(),
+                });
+            }
+            other => other?,
+        };
+        torrent.set_background();
+        torrent.resume().await?;
+        let files = match wanted {
+            Some(index) => vec![index],
+            None => torrent.files.iter().map(|f| f.index).collect(),
+        };
+        let state = if files.iter().all(|i| torrent.is_file_complete(*i)) {
+            "complete"
+        } else {
+            "downloading"
+        };
+        Ok(Preload {
+            info_hash: torrent.info_hash,
+            state,
+            files,
+        })
+    }
+}
+
+/// Blocking. The files a preload asks for when every one of them is complete in the cache.
+fn cached_files(cache: &Cache, info_hash: &InfoHash, wanted: Option<usize>) -> Option<Vec<usize>> {
+    let facts = crate::cache::TorrentFacts::load(&cache.torrent_folder(info_hash));
+    let indices: Vec<usize> = match (wanted, &facts) {
+        (Some(index), _) => vec![index],
+        (None, Some(facts)) => facts.files.iter().map(|f| f.index).collect(),
+        // A cached file without metadata is a one-file torrent.
+        (None, None) => return lookup(cache, info_hash, None).ok().map(|_| Vec::new()),
+    };
+    if facts.is_none() {
+        return None;
+    }
+    indices
+        .iter()
+        .all(|i| lookup(cache, info_hash, Some(*i)).is_ok())
+        .then_some(indices)
 }
 
 /// The files of a target as the HTTP face addresses them.

@@ -9,6 +9,7 @@ pub mod range;
 mod respond;
 mod routes;
 mod server;
+mod settings;
 mod torrents;
 mod web;
 

@@ -1,5 +1,6 @@
 //! Routes: `GET /` (the page), `GET|HEAD /stream/proxy/:infoHash`, `GET /stream/magnet`,
-//! `GET /api/cache`, `GET|POST /api/torrents`, `GET /api/status`, `GET /health`.
+//! `GET /api/cache`, `GET|POST /api/torrents`, `DELETE /api/torrents/:hash`,
+//! `GET|PATCH /api/settings`, `GET /api/status`, `GET /health`.
 //! Every failure is a JSON error; nothing a client sends can cause a 500 or a panic.
 
 use std::collections::HashMap;
@@ -15,13 +16,15 @@ use warp::{Filter, Rejection, Reply};
 use super::AppState;
 use super::error::ApiError;
 use super::respond::serve_source;
-use super::{policy, torrents, web};
+use super::{policy, settings, torrents, web};
 use crate::cache::CacheListing;
 use crate::pipeline::{Request, ResolveError};
 use crate::target::{InfoHash, Target};
 
 /// The largest .torrent `POST /api/torrents` takes.
 const MAX_TORRENT_BYTES: u64 = 10 * 1024 * 1024;
+/// The largest body `PATCH /api/settings` takes.
+const MAX_SETTINGS_BYTES: u64 = 16 * 1024;
 
 pub fn all(
     state: Arc<AppState>,
@@ -69,11 +72,12 @@ pub fn all(
         .and(warp::body::content_length_limit(MAX_TORRENT_BYTES))
         .and(warp::body::bytes())
         .and(warp::header::headers_cloned())
+        .and(raw_query())
         .and(with_state.clone())
         .then(
-            |body: bytes::Bytes, headers: HeaderMap, state: Arc<AppState>| async move {
+            |body: bytes::Bytes, headers: HeaderMap, query: String, state: Arc<AppState>| async move {
                 let base = format!("http://{}", own_host(&headers));
-                match torrents::add(&state.pipeline, &body, &base).await {
+                match torrents::add(&state.pipeline, &body, &query, &base).await {
                     Ok(added) => warp::reply::json(&added).into_response(),
                     Err(torrents::AddError::Api(e)) => e.into_response(),
                     Err(torrents::AddError::Resolve(e)) => resolve_error(e, &state).into_response(),
@@ -96,6 +100,35 @@ pub fn all(
                 }
             }
             warp::reply::json(&serde_json::json!({ "torrents": statuses })).into_response()
+        });
+
+    let forget_torrent = warp::path!("api" / "torrents" / String)
+        .and(warp::delete())
+        .and(with_state.clone())
+        .then(|hash: String, state: Arc<AppState>| async move {
+            respond(forget_handler(&hash, &state).await)
+        });
+
+    let get_settings = warp::path!("api" / "settings")
+        .and(warp::get())
+        .and(with_state.clone())
+        .map(|state: Arc<AppState>| {
+            respond(
+                settings::current(&state.pipeline).map(|s| warp::reply::json(&s).into_response()),
+            )
+        });
+
+    let patch_settings = warp::path!("api" / "settings")
+        .and(warp::patch().or(warp::put()).unify())
+        .and(warp::body::content_length_limit(MAX_SETTINGS_BYTES))
+        .and(warp::body::bytes())
+        .and(with_state.clone())
+        .then(|body: bytes::Bytes, state: Arc<AppState>| async move {
+            respond(
+                settings::patch(&state.pipeline, &body)
+                    .await
+                    .map(|s| warp::reply::json(&s).into_response()),
+            )
         });
 
     let cache = warp::path!("api" / "cache")
@@ -144,6 +177,12 @@ pub fn all(
                 .or(cache)
                 .unify()
                 .or(torrents)
+                .unify()
+                .or(forget_torrent)
+                .unify()
+                .or(get_settings)
+                .unify()
+                .or(patch_settings)
                 .unify()
                 .or(status)
                 .unify()
@@ -305,13 +344,62 @@ async fn stream_handler(
     let target = torrents::magnet_from_query(info_hash, &query)
         .map_or(Target::InfoHash(info_hash), Target::Magnet);
     let request = Request { target, file };
-    let source = state
+    let readahead = readahead_of(&query, &state)?;
+    let mut source = state
         .pipeline
         .resolve(&request)
         .await
         .map_err(|e| resolve_error(e, &state))?;
+    if let Some(bytes) = readahead {
+        source = source.with_readahead(bytes);
+    }
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
     Ok(serve_source(&source, &method, &headers).await)
+}
+
+/// `?readahead_mib=N`: this request's read-ahead window in bytes, from 0 up to the configured
+/// `readahead_mib`; `None` when the query does not set it.
+fn readahead_of(query: &str, state: &AppState) -> Result<Option<u64>, ApiError> {
+    const MIB: u64 = 1024 * 1024;
+    let Some(text) = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "readahead_mib")
+        .map(|(_, value)| value.into_owned())
+    else {
+        return Ok(None);
+    };
+    let max = state
+        .pipeline
+        .p2p_options()
+        .map_or(crate::p2p::LIBRQBIT_WINDOW, |o| o.readahead)
+        / MIB;
+    match text.trim().parse::<u64>() {
+        Ok(mib) if mib <= max => Ok(Some(mib * MIB)),
+        _ => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_readahead",
+            format!(
+                "readahead_mib must be a whole number from 0 to {max} (the server's readahead_mib)"
+            ),
+        )),
+    }
+}
+
+/// `DELETE /api/torrents/:hash`: stops the torrent and forgets it; its files stay in the cache.
+async fn forget_handler(hash: &str, state: &AppState) -> Result<Response, ApiError> {
+    let info_hash = parse_hash(hash)?;
+    let not_running = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_running",
+            format!("{info_hash} is not running in this server"),
+        )
+    };
+    let engine = state.pipeline.running_engine().ok_or_else(not_running)?;
+    let mut status = engine.forget(&info_hash).await.ok_or_else(not_running)?;
+    if let Some(error) = &mut status.error {
+        *error = state.pipeline.cache().hide_root(error);
+    }
+    Ok(warp::reply::json(&serde_json::json!({ "stopped": status })).into_response())
 }
 
 /// `GET /stream/proxy/:infoHash.m3u`: the torrent's video files as absolute URLs, so a player
@@ -336,10 +424,12 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<R
         })
         .unwrap_or_default();
     let mut text = String::from("#EXTM3U\n");
-    let videos = listing
-        .files
-        .iter()
-        .filter(|f| !listing.indexed || crate::cache::validate::is_video_extension(&f.path));
+    // The same entries the next-episode prefetch steps through.
+    let videos: Vec<&crate::p2p::TorrentFile> = if listing.indexed {
+        crate::p2p::playlist(&listing.files).collect()
+    } else {
+        listing.files.iter().collect()
+    };
     for file in videos {
         let name = file
             .path
@@ -417,7 +507,7 @@ async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> 
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            "this endpoint answers GET (and HEAD for streams)",
+            "this endpoint does not answer this method (streams: GET, HEAD; /api/*: see the README)",
         )
     } else {
         tracing::debug!("unhandled rejection: {rejection:?}");

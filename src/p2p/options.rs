@@ -55,6 +55,14 @@ pub struct P2pOptions {
     /// Bytes that must stay free on the cache folder's filesystem after a download; a torrent
     /// that would leave less is refused before it starts.
     pub disk_reserve: u64,
+    /// Bytes per second from peers, all torrents together; 0 = no limit.
+    pub download_limit: u64,
+    /// Bytes per second to peers, all torrents together; 0 = no limit.
+    pub upload_limit: u64,
+    /// When a finished torrent stops seeding.
+    pub seeding: super::SeedPolicy,
+    /// Percent of a playlist entry past which the next entry's head is fetched; 0 = off.
+    pub prefetch_at: u8,
 }
 
 /// Free space kept on the cache's filesystem by default: room for the system and the

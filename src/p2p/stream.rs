@@ -12,17 +12,21 @@ use bytes::Bytes;
 use futures_util::Stream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use super::prefetch::PrefetchTrigger;
 use super::{LIBRQBIT_WINDOW, SwarmTorrent};
 use crate::body::{ByteStream, CHUNK_SIZE};
 
 impl SwarmTorrent {
-    /// Streams `len` bytes of file `index` from `start`, waiting for pieces as needed.
+    /// Streams `len` bytes of file `index` from `start`, waiting for pieces as needed, with
+    /// `readahead` bytes ahead of the reader asked for first (`None`: the configured window).
     pub async fn read_range(
         self: &Arc<Self>,
         index: usize,
         start: u64,
         len: u64,
+        readahead: Option<u64>,
     ) -> io::Result<ByteStream> {
+        let readahead = readahead.unwrap_or(self.readahead);
         let active = ActiveStream::open(self).await?;
         let mut file = self
             .handle
@@ -33,20 +37,22 @@ impl SwarmTorrent {
         file.seek(io::SeekFrom::Start(start)).await?;
         let file_len = self.file(index).map_or(0, |f| f.len);
         let playhead = Arc::new(AtomicU64::new(start));
-        let read_ahead = (self.readahead > LIBRQBIT_WINDOW && start + LIBRQBIT_WINDOW < file_len)
-            .then(|| {
+        let read_ahead =
+            (readahead > LIBRQBIT_WINDOW && start + LIBRQBIT_WINDOW < file_len).then(|| {
                 ReadAhead(tokio::spawn(read_ahead(
                     self.clone(),
                     index,
                     start + LIBRQBIT_WINDOW,
                     file_len,
                     playhead.clone(),
+                    readahead,
                 )))
             });
         let body = tokio_util::io::ReaderStream::with_capacity(file.take(len), CHUNK_SIZE);
         let mut guarded = StallGuard::new(body, self.stall_timeout, active);
         guarded.playhead = Some(playhead);
         guarded._read_ahead = read_ahead;
+        guarded.prefetch = PrefetchTrigger::new(self, index, start);
         Ok(Box::pin(guarded))
     }
 }
@@ -60,6 +66,7 @@ async fn read_ahead(
     from: u64,
     end: u64,
     playhead: Arc<AtomicU64>,
+    readahead: u64,
 ) {
     let Ok(mut file) = torrent.handle.clone().stream(index).await else {
         return;
@@ -72,7 +79,7 @@ async fn read_ahead(
     while position < end {
         // This stream's own window reaches LIBRQBIT_WINDOW past it: stop where that ends at
         // the configured distance ahead of the player.
-        let limit = playhead.load(Ordering::Relaxed) + torrent.readahead - LIBRQBIT_WINDOW;
+        let limit = playhead.load(Ordering::Relaxed) + readahead - LIBRQBIT_WINDOW;
         if position >= limit {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
@@ -119,7 +126,7 @@ impl ActiveStream {
 impl Drop for ActiveStream {
     fn drop(&mut self) {
         let left = self.torrent.open_streams.fetch_sub(1, Ordering::SeqCst) - 1;
-        if left > 0 || self.torrent.keep_downloading {
+        if left > 0 || self.torrent.keep_downloading || self.torrent.is_background() {
             return;
         }
         let torrent = self.torrent.clone();
@@ -147,6 +154,8 @@ struct StallGuard<S> {
     /// Where the reader is, for the read-ahead stream.
     playhead: Option<Arc<AtomicU64>>,
     _read_ahead: Option<ReadAhead>,
+    /// Fetches the next playlist entry's head once this stream plays past the point.
+    prefetch: Option<PrefetchTrigger>,
 }
 
 impl<S> StallGuard<S> {
@@ -159,6 +168,7 @@ impl<S> StallGuard<S> {
             _active: active,
             playhead: None,
             _read_ahead: None,
+            prefetch: None,
         }
     }
 }
@@ -173,7 +183,11 @@ impl<S: Stream<Item = io::Result<Bytes>> + Unpin> Stream for StallGuard<S> {
         match Pin::new(&mut self.inner).poll_next(cx) {
             Poll::Ready(item) => {
                 if let (Some(Ok(bytes)), Some(playhead)) = (&item, &self.playhead) {
-                    playhead.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    let position = playhead.fetch_add(bytes.len() as u64, Ordering::Relaxed)
+                        + bytes.len() as u64;
+                    if let Some(prefetch) = &mut self.prefetch {
+                        prefetch.advance(position);
+                    }
                 }
                 let next = tokio::time::Instant::now() + self.limit;
                 self.deadline.as_mut().reset(next);
