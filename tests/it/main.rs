@@ -3,6 +3,7 @@
 
 mod support;
 
+mod background;
 mod browser;
 mod cli;
 mod config_cli;
