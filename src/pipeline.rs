@@ -485,16 +485,17 @@ impl Pipeline {
 
 /// Blocking. The files a preload asks for when every one of them is complete in the cache.
 fn cached_files(cache: &Cache, info_hash: &InfoHash, wanted: Option<usize>) -> Option<Vec<usize>> {
-    let facts = crate::cache::TorrentFacts::load(&cache.torrent_folder(info_hash));
-    let indices: Vec<usize> = match (wanted, &facts) {
-        (Some(index), _) => vec![index],
-        (None, Some(facts)) => facts.files.iter().map(|f| f.index).collect(),
+    let Some(facts) = crate::cache::TorrentFacts::load(&cache.torrent_folder(info_hash)) else {
         // A cached file without metadata is a one-file torrent.
-        (None, None) => return lookup(cache, info_hash, None).ok().map(|_| Vec::new()),
+        return match wanted {
+            None => lookup(cache, info_hash, None).ok().map(|_| Vec::new()),
+            Some(_) => None,
+        };
     };
-    if facts.is_none() {
-        return None;
-    }
+    let indices: Vec<usize> = match wanted {
+        Some(index) => vec![index],
+        None => facts.files.iter().map(|f| f.index).collect(),
+    };
     indices
         .iter()
         .all(|i| lookup(cache, info_hash, Some(*i)).is_ok())

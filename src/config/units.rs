@@ -70,7 +70,7 @@ impl std::fmt::Display for Rate {
             return f.write_str("0");
         }
         for (size, unit) in UNITS {
-            if self.0 % size == 0 {
+            if self.0.is_multiple_of(size) {
                 return write!(f, "{}{unit}/s", self.0 / size);
             }
         }
