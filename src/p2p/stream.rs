@@ -48,13 +48,104 @@ impl SwarmTorrent {
                     readahead,
                 )))
             });
-        let body = tokio_util::io::ReaderStream::with_capacity(file.take(len), CHUNK_SIZE);
+        let body: ByteStream = if readahead < LIBRQBIT_WINDOW {
+            narrow_body(
+                self.clone(),
+                index,
+                Box::new(file),
+                start,
+                start.saturating_add(len),
+                readahead,
+            )
+        } else {
+            Box::pin(tokio_util::io::ReaderStream::with_capacity(
+                file.take(len),
+                CHUNK_SIZE,
+            ))
+        };
         let mut guarded = StallGuard::new(body, self.stall_timeout, active);
         guarded.playhead = Some(playhead);
         guarded._read_ahead = read_ahead;
         guarded.prefetch = PrefetchTrigger::new(self, index, start);
         Ok(Box::pin(guarded))
     }
+}
+
+/// librqbit's file stream (its type is not exported).
+type FileReader = Box<dyn SeekRead>;
+trait SeekRead: tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin> SeekRead for T {}
+
+/// A body for a request that asks for less read-ahead than librqbit's fixed window: librqbit
+/// prioritises [`LIBRQBIT_WINDOW`] ahead of every open file stream and offers no smaller
+/// window, so this body holds its stream only while it reads. After `readahead` bytes it closes
+/// the stream and opens a new one at the next read; a player that keeps a connection open
+/// without reading (probing several sources) then holds no window at all.
+fn narrow_body(
+    torrent: Arc<SwarmTorrent>,
+    index: usize,
+    first: FileReader,
+    start: u64,
+    end: u64,
+    readahead: u64,
+) -> ByteStream {
+    struct Narrow {
+        torrent: Arc<SwarmTorrent>,
+        index: usize,
+        file: Option<FileReader>,
+        opened_at: u64,
+        position: u64,
+        end: u64,
+        readahead: u64,
+    }
+    let state = Narrow {
+        torrent,
+        index,
+        file: Some(first),
+        opened_at: start,
+        position: start,
+        end,
+        readahead,
+    };
+    Box::pin(futures_util::stream::try_unfold(
+        state,
+        |mut state| async move {
+            if state.position >= state.end {
+                return Ok(None);
+            }
+            let file = match state.file.as_mut() {
+                Some(file) => file,
+                None => {
+                    // On a task: librqbit's opening future is not Sync, and a body must be.
+                    let (handle, index, at) =
+                        (state.torrent.handle.clone(), state.index, state.position);
+                    let file = tokio::spawn(async move {
+                        let mut file = handle.stream(index).await.map_err(io::Error::other)?;
+                        file.seek(io::SeekFrom::Start(at)).await?;
+                        Ok::<_, io::Error>(file)
+                    })
+                    .await
+                    .map_err(io::Error::other)??;
+                    state.opened_at = state.position;
+                    state.file.insert(Box::new(file))
+                }
+            };
+            let want = usize::try_from(state.end - state.position)
+                .unwrap_or(CHUNK_SIZE)
+                .min(CHUNK_SIZE);
+            let mut buf = bytes::BytesMut::zeroed(want);
+            let read = file.read(&mut buf).await?;
+            if read == 0 {
+                return Ok(None);
+            }
+            buf.truncate(read);
+            state.position += read as u64;
+            if state.position - state.opened_at >= state.readahead {
+                state.file = None;
+            }
+            Ok(Some((buf.freeze(), state)))
+        },
+    ))
 }
 
 /// A second file stream that keeps `readahead - LIBRQBIT_WINDOW` bytes past the player's

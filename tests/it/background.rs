@@ -367,3 +367,75 @@ fn a_request_can_narrow_the_configured_readahead() {
     );
     drop(response);
 }
+
+/// Reads 64 KiB at 50 % of a 100 MiB file with `?readahead_mib=N` and keeps the connection
+/// open without reading; once 30 MiB are downloaded, whether the MiB 24 MiB past the reader
+/// is already on disk (inside librqbit's 32 MiB window, outside the first 30 MiB).
+fn window_held_while_idle(readahead_mib: u64, seed: u32) -> bool {
+    let size = 100 * MIB;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("idle.mp4", size, seed, Some(16 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let server = serve(cache.path(), &[seeder.addr], &[]);
+    let mut response = Client::new()
+        .get(server.url(&format!(
+            "/stream/proxy/{}?readahead_mib={readahead_mib}",
+            torrent.info_hash
+        )))
+        .header("range", format!("bytes={}-", size / 2))
+        .send()
+        .expect("stream");
+    let mut first = vec![0u8; 65536];
+    std::io::Read::read_exact(&mut response, &mut first).expect("first bytes");
+    assert_eq!(first, &bytes[size / 2..size / 2 + 65536]);
+    wait_until(Duration::from_secs(60), "30 MiB downloaded", || {
+        let done = torrent_status(&server, &torrent.info_hash)["downloaded_bytes"]
+            .as_u64()
+            .unwrap_or(0);
+        if done >= 30 * MIB as u64 {
+            Ok(())
+        } else {
+            Err(format!("stuck at {done} bytes"))
+        }
+    });
+    let on_disk = std::fs::read(cache.path().join(&torrent.info_hash).join("idle.mp4"))
+        .expect("partial file");
+    let region = size / 2 + 24 * MIB..size / 2 + 25 * MIB;
+    let present = on_disk.get(region.clone()) == Some(&bytes[region]);
+    drop(response);
+    present
+}
+
+#[test]
+fn a_request_with_no_readahead_holds_no_window_while_its_player_idles() {
+    assert!(
+        window_held_while_idle(32, 44),
+        "librqbit's window did not prioritise 24 MiB ahead"
+    );
+    assert!(
+        !window_held_while_idle(0, 45),
+        "an idle connection with readahead_mib=0 still held the window"
+    );
+}
+
+#[test]
+fn a_request_with_no_readahead_reads_the_whole_file_intact() {
+    let size = 6 * MIB + 12345;
+    let (_seed_dir, torrent, seeder, bytes) = seeded("narrow.mp4", size, 46, Some(4 * MIB as u32));
+    let cache = tempfile::tempdir().expect("tempdir");
+    let server = serve(cache.path(), &[seeder.addr], &[]);
+    let client = Client::new();
+    let url = server.url(&format!(
+        "/stream/proxy/{}?readahead_mib=0",
+        torrent.info_hash
+    ));
+    let whole = client.get(&url).send().expect("get");
+    assert_eq!(whole.headers()["x-peerstream-source"], "swarm");
+    assert_eq!(whole.bytes().expect("body").as_ref(), &bytes[..]);
+    let part = client
+        .get(&url)
+        .header("range", "bytes=1000000-3999999")
+        .send()
+        .and_then(|r| r.bytes())
+        .expect("range");
+    assert_eq!(part.as_ref(), &bytes[1_000_000..4_000_000]);
+}
