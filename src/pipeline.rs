@@ -265,6 +265,8 @@ pub struct Pipeline {
     /// `None`: P2P is off.
     p2p: Option<P2pOptions>,
     engine: OnceCell<Arc<Engine>>,
+    /// Cached playlist entries whose next entry was prefetched already.
+    prefetched: std::sync::Mutex<std::collections::HashSet<(InfoHash, usize)>>,
     /// Cache hits by (hash, file index), re-checked with a few `stat`s on every use: players
     /// send bursts of range requests for one file, and a full lookup walks the cache folder.
     recent_hits: std::sync::Mutex<std::collections::HashMap<(InfoHash, Option<usize>), CacheEntry>>,
@@ -276,6 +278,7 @@ impl Pipeline {
             cache,
             p2p,
             engine: OnceCell::new(),
+            prefetched: Default::default(),
             recent_hits: Default::default(),
         }
     }
@@ -403,6 +406,40 @@ pub struct Preload {
 }
 
 impl Pipeline {
+    /// A cached playlist entry is played past `prefetch_at`: the next entry's head and tail
+    /// are fetched as for a stream from the swarm (once per entry), unless it is cached too.
+    /// Opens the torrent with the played file selected, which librqbit checks on disk first.
+    pub async fn prefetch_after_cached(&self, info_hash: InfoHash, index: usize) {
+        {
+            let mut done = self.prefetched.lock().unwrap_or_else(|e| e.into_inner());
+            if !done.insert((info_hash, index)) {
+                return;
+            }
+        }
+        let cache = self.cache.clone();
+        let next_missing = tokio::task::spawn_blocking(move || {
+            let facts = crate::cache::TorrentFacts::load(&cache.torrent_folder(&info_hash))?;
+            let next = crate::p2p::next_in_playlist(&facts.files, index)?.index;
+            lookup(&cache, &info_hash, Some(next))
+                .is_err()
+                .then_some(next)
+        })
+        .await
+        .ok()
+        .flatten();
+        if next_missing.is_none() {
+            return;
+        }
+        let Some(Ok(engine)) = self.engine().await else {
+            return;
+        };
+        let target = Target::InfoHash(info_hash);
+        match engine.open(&target, &FileChoice::Index(index), false).await {
+            Ok(torrent) => torrent.prefetch_after(index),
+            Err(e) => tracing::debug!(%info_hash, "prefetch after a cached entry: {e}"),
+        }
+    }
+
     /// The swarm options, when P2P is on.
     pub fn p2p_options(&self) -> Option<&P2pOptions> {
         self.p2p.as_ref()

@@ -18,7 +18,7 @@ use super::error::ApiError;
 use super::respond::serve_source;
 use super::{policy, settings, torrents, web};
 use crate::cache::CacheListing;
-use crate::pipeline::{Request, ResolveError};
+use crate::pipeline::{Request, ResolveError, Source};
 use crate::target::{InfoHash, Target};
 
 /// The largest .torrent `POST /api/torrents` takes.
@@ -354,7 +354,69 @@ async fn stream_handler(
         source = source.with_readahead(bytes);
     }
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
-    Ok(serve_source(&source, &method, &headers).await)
+    let response = serve_source(&source, &method, &headers).await;
+    Ok(match (&source, file) {
+        (Source::Cached(entry), Some(index)) => {
+            watch_cached_play(response, &state, info_hash, index, entry.size)
+        }
+        _ => response,
+    })
+}
+
+/// A cached playlist entry's body, watched as a swarm stream is: once the player reads past
+/// `prefetch_at`, the next entry's head and tail are fetched (`Pipeline::prefetch_after_cached`).
+fn watch_cached_play(
+    response: Response,
+    state: &Arc<AppState>,
+    info_hash: InfoHash,
+    index: usize,
+    size: u64,
+) -> Response {
+    let Some(percent) = state.pipeline.p2p_options().map(|o| o.prefetch_at) else {
+        return response;
+    };
+    let start = match response.status() {
+        StatusCode::OK => 0,
+        StatusCode::PARTIAL_CONTENT => {
+            let Some(start) = response
+                .headers()
+                .get(warp::http::header::CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("bytes "))
+                .and_then(|v| v.split('-').next())
+                .and_then(|v| v.parse::<u64>().ok())
+            else {
+                return response;
+            };
+            start
+        }
+        _ => return response,
+    };
+    if percent == 0 {
+        return response;
+    }
+    let threshold = crate::p2p::prefetch_threshold(size, percent);
+    let (parts, body) = response.into_parts();
+    let pipeline = state.pipeline.clone();
+    let (mut position, mut fired) = (start, false);
+    let watched =
+        futures_util::StreamExt::map(http_body_util::BodyDataStream::new(body), move |chunk| {
+            if let Ok(bytes) = &chunk {
+                position += bytes.len() as u64;
+                if !fired && crate::p2p::playing_past(start, position, threshold) {
+                    fired = true;
+                    let pipeline = pipeline.clone();
+                    tokio::spawn(async move {
+                        pipeline.prefetch_after_cached(info_hash, index).await;
+                    });
+                }
+            }
+            chunk
+        });
+    let mut out = warp::reply::stream(watched).into_response();
+    *out.status_mut() = parts.status;
+    *out.headers_mut() = parts.headers;
+    out
 }
 
 /// `?readahead_mib=N`: this request's read-ahead window in bytes, from 0 up to the configured

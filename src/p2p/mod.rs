@@ -41,8 +41,9 @@ pub use options::{
     DEFAULT_DISK_RESERVE, DEFAULT_LISTEN_PORT, DEFAULT_METADATA_TIMEOUT, DEFAULT_STALL_TIMEOUT,
     DEFAULT_TRACKERS, LIBRQBIT_WINDOW, LISTEN_PORT_ATTEMPTS, P2pOptions,
 };
+pub use prefetch::{playing_past, threshold as prefetch_threshold};
 pub use seeding::{SeedPolicy, SeedingStatus};
-pub use select::{FileChoice, choose_file, no_such_file, playlist};
+pub use select::{FileChoice, choose_file, next_in_playlist, no_such_file, playlist};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;

@@ -37,9 +37,7 @@ impl PrefetchTrigger {
             return None;
         }
         next_in_playlist(&torrent.files, index)?;
-        let len = torrent.file(index)?.len;
-        let threshold = len / 100 * u64::from(torrent.prefetch_at)
-            + len % 100 * u64::from(torrent.prefetch_at) / 100;
+        let threshold = threshold(torrent.file(index)?.len, torrent.prefetch_at);
         Some(PrefetchTrigger {
             torrent: torrent.clone(),
             index,
@@ -59,6 +57,11 @@ impl PrefetchTrigger {
     }
 }
 
+/// `percent` of `len` bytes, without overflow.
+pub fn threshold(len: u64, percent: u8) -> u64 {
+    len / 100 * u64::from(percent) + len % 100 * u64::from(percent) / 100
+}
+
 /// Whether a stream that started at `start` and reached `position` is playing past
 /// `threshold`: it crossed it, or it started beyond it and has read on for a while.
 pub fn playing_past(start: u64, position: u64, threshold: u64) -> bool {
@@ -71,7 +74,7 @@ pub fn playing_past(start: u64, position: u64, threshold: u64) -> bool {
 
 impl SwarmTorrent {
     /// Fetches the head and tail of the playlist entry after `index`, once per torrent.
-    fn prefetch_after(self: &Arc<Self>, index: usize) {
+    pub fn prefetch_after(self: &Arc<Self>, index: usize) {
         let Some(next) = next_in_playlist(&self.files, index) else {
             return;
         };

@@ -221,6 +221,61 @@ fn next_episode_head_lands_on_disk_once_the_current_one_plays_past_60_percent() 
 }
 
 #[test]
+fn a_cached_episode_played_past_60_percent_prefetches_the_next_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("Show");
+    std::fs::create_dir(&content).expect("folder");
+    let size = 8 * MIB;
+    let first = payload(size, 33);
+    let second = payload(6 * MIB, 34);
+    std::fs::write(content.join("e01.mp4"), &first).expect("e01");
+    std::fs::write(content.join("e02.mp4"), &second).expect("e02");
+    let torrent = make_torrent(&content, 256 * 1024, &[]);
+    let seeder = Seeder::start(&torrent, &content, None);
+    let cache = tempfile::tempdir().expect("tempdir");
+    let server = serve(cache.path(), &[seeder.addr], &[]);
+
+    // Episode 1 only, in the background; then the torrent is stopped: a cache hit, no swarm.
+    let (status, added) = post(&server, "?download=0", &torrent.info_hash);
+    assert_eq!(status, StatusCode::OK, "{added}");
+    wait_complete(&server, &torrent.info_hash, Duration::from_secs(60));
+    let client = Client::new();
+    let forget = server.url(&format!("/api/torrents/{}", torrent.info_hash));
+    assert_eq!(
+        client.delete(&forget).send().expect("delete").status(),
+        StatusCode::OK
+    );
+    let next = cache.path().join(&torrent.info_hash).join("e02.mp4");
+    assert!(!head_on_disk(&next, &second));
+
+    let url = server.url(&format!("/stream/proxy/{}/0", torrent.info_hash));
+    let half = client
+        .get(&url)
+        .header("range", format!("bytes=0-{}", size / 2 - 1))
+        .send()
+        .expect("first half");
+    assert_eq!(half.headers()["x-peerstream-source"], "cache");
+    assert_eq!(half.bytes().expect("body").as_ref(), &first[..size / 2]);
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(!head_on_disk(&next, &second), "prefetched before 60 %");
+
+    let rest = client
+        .get(&url)
+        .header("range", format!("bytes={}-", size / 2))
+        .send()
+        .expect("the rest");
+    assert_eq!(rest.headers()["x-peerstream-source"], "cache");
+    assert_eq!(rest.bytes().expect("body").as_ref(), &first[size / 2..]);
+    wait_until(Duration::from_secs(30), "episode 2's head on disk", || {
+        if head_on_disk(&next, &second) {
+            Ok(())
+        } else {
+            Err("not yet")
+        }
+    });
+}
+
+#[test]
 fn download_limit_holds_and_changes_live() {
     let size = 6 * MIB;
     let (_seed_dir, torrent, seeder, _bytes) = seeded("limited.mp4", size, 41, None);
