@@ -2,6 +2,7 @@
 //! so every socket gets TCP_NODELAY and the server's limits (see `server.rs`); warp's own
 //! acceptor offers no hook for either.
 
+mod background;
 mod conn;
 mod error;
 mod policy;
