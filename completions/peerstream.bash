@@ -571,7 +571,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__cache__subcmd__verify)
-            opts="-v -q -h -V --repair --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --repair --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --download-limit --upload-limit --seed-ratio --seed-time --prefetch-at --nat --no-nat --nat-budget --map-port --no-map-port --json --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,6 +646,26 @@ _peerstream() {
                     return 0
                     ;;
                 --disk-reserve-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch-at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -821,7 +841,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --shutdown-grace --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --show-secrets --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --shutdown-grace --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --download-limit --upload-limit --seed-ratio --seed-time --prefetch-at --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,6 +963,26 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --download-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --nat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -991,7 +1031,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__fetch)
-            opts="-v -q -h -V --file --all --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --json --print-path --stdout --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --file --all --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --download-limit --upload-limit --seed-ratio --seed-time --prefetch-at --nat --no-nat --nat-budget --map-port --no-map-port --json --print-path --stdout --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,6 +1110,26 @@ _peerstream() {
                     return 0
                     ;;
                 --disk-reserve-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch-at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1903,7 +1963,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__play)
-            opts="-v -q -h -V --player --file --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --player --file --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --download-limit --upload-limit --seed-ratio --seed-time --prefetch-at --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1989,6 +2049,26 @@ _peerstream() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --download-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --nat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2037,7 +2117,7 @@ _peerstream() {
             return 0
             ;;
         peerstream__subcmd__serve)
-            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --shutdown-grace --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --bind --token --allowed-host --cors-origin --p2p --no-p2p --header-timeout --idle-timeout --write-timeout --max-connections --shutdown-grace --port --dht --no-dht --dht-bootstrap --tracker --no-trackers --lsd --no-lsd --peer --cluster-peer --metadata-timeout --stall-timeout --keep-downloading --pause-idle --readahead-mib --utp --no-utp --disk-reserve-mib --download-limit --upload-limit --seed-ratio --seed-time --prefetch-at --nat --no-nat --nat-budget --map-port --no-map-port --cache-dir --color --cache-max-size --cache-min-free --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2156,6 +2236,26 @@ _peerstream() {
                     return 0
                     ;;
                 --disk-reserve-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch-at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -166,6 +166,11 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-utp -d 'The opposite of --utp' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l download-limit -d 'Most bytes per second downloaded from peers, all torrents together (e.g. 2MiB/s, or' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l upload-limit -d 'Most bytes per second uploaded to peers, all torrents together (e.g. 1MiB/s, or 0' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l seed-ratio -d 'Stop seeding a finished torrent once it uploaded this many times its size (0: no' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l seed-time -d 'Stop seeding a finished torrent after this long, or at the ratio if that comes first' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l prefetch-at -d 'Percent of a playlist entry a stream reads before the next entry\'s head and tail are' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand cache; and __fish_seen_subcommand_from verify" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -259,6 +264,11 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l readahea
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-utp -d 'The opposite of --utp' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l download-limit -d 'Most bytes per second downloaded from peers, all torrents together (e.g. 2MiB/s, or' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l upload-limit -d 'Most bytes per second uploaded to peers, all torrents together (e.g. 1MiB/s, or 0' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l seed-ratio -d 'Stop seeding a finished torrent once it uploaded this many times its size (0: no' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l seed-time -d 'Stop seeding a finished torrent after this long, or at the ratio if that comes first' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l prefetch-at -d 'Percent of a playlist entry a stream reads before the next entry\'s head and tail are' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand fetch" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -308,6 +318,11 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l readahea
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-utp -d 'The opposite of --utp' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l download-limit -d 'Most bytes per second downloaded from peers, all torrents together (e.g. 2MiB/s, or' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l upload-limit -d 'Most bytes per second uploaded to peers, all torrents together (e.g. 1MiB/s, or 0' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l seed-ratio -d 'Stop seeding a finished torrent once it uploaded this many times its size (0: no' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l seed-time -d 'Stop seeding a finished torrent after this long, or at the ratio if that comes first' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l prefetch-at -d 'Percent of a playlist entry a stream reads before the next entry\'s head and tail are' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand serve" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -367,6 +382,11 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-utp -d 'The opposite of --utp' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l download-limit -d 'Most bytes per second downloaded from peers, all torrents together (e.g. 2MiB/s, or' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l upload-limit -d 'Most bytes per second uploaded to peers, all torrents together (e.g. 1MiB/s, or 0' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l seed-ratio -d 'Stop seeding a finished torrent once it uploaded this many times its size (0: no' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l seed-time -d 'Stop seeding a finished torrent after this long, or at the ratio if that comes first' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l prefetch-at -d 'Percent of a playlist entry a stream reads before the next entry\'s head and tail are' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand config; and __fish_seen_subcommand_from show" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r
@@ -472,6 +492,11 @@ complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l readahead
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l utp -d 'Also use uTP (BitTorrent over UDP) on the listen port.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-utp -d 'The opposite of --utp' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l disk-reserve-mib -d 'MiB that must stay free on the cache folder\'s disk; a download that would leave less' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l download-limit -d 'Most bytes per second downloaded from peers, all torrents together (e.g. 2MiB/s, or' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l upload-limit -d 'Most bytes per second uploaded to peers, all torrents together (e.g. 1MiB/s, or 0' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l seed-ratio -d 'Stop seeding a finished torrent once it uploaded this many times its size (0: no' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l seed-time -d 'Stop seeding a finished torrent after this long, or at the ratio if that comes first' -r
+complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l prefetch-at -d 'Percent of a playlist entry a stream reads before the next entry\'s head and tail are' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l nat -d 'NAT detection and port mapping before the first torrent.' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l no-nat -d 'The opposite of --nat' -r
 complete -c peerstream -n "__fish_peerstream_using_subcommand play" -l nat-budget -d 'The most NAT detection and port mapping may delay the first torrent.' -r

@@ -19,6 +19,9 @@ use crate::mock;
 use crate::p2p::{Engine, FileChoice, P2pError, P2pOptions, SwarmTorrent, TorrentFile};
 use crate::target::{InfoHash, Target};
 
+mod preload;
+pub use preload::{Download, Preload};
+
 /// Where the bytes for a request come from.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -34,6 +37,8 @@ pub enum Source {
     Swarm {
         torrent: Arc<SwarmTorrent>,
         index: usize,
+        /// Bytes ahead of the reader asked for first; `None`: the configured window.
+        readahead: Option<u64>,
     },
 }
 
@@ -68,7 +73,7 @@ impl Source {
         match self {
             Source::Mock { .. } => mock::MOCK_MP4.len() as u64,
             Source::Cached { entry, .. } => entry.size,
-            Source::Swarm { torrent, index } => torrent.file(*index).map_or(0, |f| f.len),
+            Source::Swarm { torrent, index, .. } => torrent.file(*index).map_or(0, |f| f.len),
         }
     }
 
@@ -76,7 +81,7 @@ impl Source {
         match self {
             Source::Mock { .. } => mock::MOCK_FILE_NAME.to_owned(),
             Source::Cached { entry, .. } => entry.file_name(),
-            Source::Swarm { torrent, index } => torrent
+            Source::Swarm { torrent, index, .. } => torrent
                 .file(*index)
                 .and_then(|f| f.path.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
@@ -90,6 +95,14 @@ impl Source {
             Source::Cached { entry, .. } => entry.info_hash,
             Source::Swarm { torrent, .. } => torrent.info_hash,
         }
+    }
+
+    /// Sets the read-ahead window of a swarm source for this request (others have none).
+    pub fn with_readahead(mut self, bytes: u64) -> Self {
+        if let Source::Swarm { readahead, .. } = &mut self {
+            *readahead = Some(bytes);
+        }
+        self
     }
 
     /// The file's index inside its torrent, when it came from the swarm.
@@ -111,7 +124,7 @@ impl Source {
     /// A strong validator that changes whenever the bytes can have changed (size or mtime).
     /// A torrent file's bytes are fixed by its info-hash, so that names it.
     pub fn etag(&self) -> String {
-        if let Source::Swarm { torrent, index } = self {
+        if let Source::Swarm { torrent, index, .. } = self {
             return format!("\"bt-{}-{index}-{:x}\"", torrent.info_hash, self.len());
         }
         let nanos = self
@@ -144,9 +157,11 @@ impl Source {
             Source::Cached { entry, file } => {
                 Ok(file.clone().holding(entry.hold.clone()).body(start, len))
             }
-            Source::Swarm { torrent, index } => {
-                Box::pin(torrent.read_range(*index, start, len)).await
-            }
+            Source::Swarm {
+                torrent,
+                index,
+                readahead,
+            } => Box::pin(torrent.read_range(*index, start, len, *readahead)).await,
         }
     }
 }
@@ -195,17 +210,25 @@ pub struct Pipeline {
     /// `None`: P2P is off.
     p2p: Option<P2pOptions>,
     engine: OnceCell<Arc<Engine>>,
+    /// Cached playlist entries whose next entry was prefetched already.
+    prefetched: std::sync::Mutex<std::collections::HashSet<(InfoHash, usize)>>,
     /// Cache hits by (hash, file index), re-checked with a few `stat`s on every use: players
     /// send bursts of range requests for one file, and a full lookup walks the cache folder.
     recent_hits: std::sync::Mutex<std::collections::HashMap<(InfoHash, Option<usize>), CacheEntry>>,
 }
 
 impl Pipeline {
+    /// The swarm options, when P2P is on.
+    pub fn p2p_options(&self) -> Option<&P2pOptions> {
+        self.p2p.as_ref()
+    }
+
     pub fn new(cache: Cache, p2p: Option<P2pOptions>) -> Self {
         Pipeline {
             cache,
             p2p,
             engine: OnceCell::new(),
+            prefetched: Default::default(),
             recent_hits: Default::default(),
         }
     }
@@ -330,7 +353,11 @@ impl Pipeline {
         let (cache, hash) = (self.cache.clone(), torrent.info_hash);
         // The access record is best effort and at most one small write a minute.
         tokio::task::spawn_blocking(move || cache.touch(&hash));
-        Ok(Source::Swarm { torrent, index })
+        Ok(Source::Swarm {
+            torrent,
+            index,
+            readahead: None,
+        })
     }
 }
 

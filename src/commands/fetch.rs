@@ -242,7 +242,7 @@ async fn download(
 }
 
 async fn pipe_to_stdout(torrent: &Arc<SwarmTorrent>, index: usize, len: u64) -> Result<()> {
-    let mut body = torrent.read_range(index, 0, len).await?;
+    let mut body = torrent.read_range(index, 0, len, None).await?;
     let mut out = super::printer::data_async();
     while let Some(chunk) = body.next().await {
         out.write_all(&chunk?).await?;

@@ -7,6 +7,7 @@
 mod args;
 mod size;
 mod table;
+pub mod units;
 pub mod value;
 
 use std::io::Read;
@@ -370,6 +371,13 @@ impl Settings {
             utp: self.utp,
             readahead: self.readahead_mib.saturating_mul(1024 * 1024),
             disk_reserve: self.disk_reserve_mib.saturating_mul(1024 * 1024),
+            download_limit: self.download_limit.bytes_per_second(),
+            upload_limit: self.upload_limit.bytes_per_second(),
+            seeding: crate::p2p::SeedPolicy {
+                ratio: (self.seed_ratio.0 > 0.0).then_some(self.seed_ratio.0),
+                time: (!self.seed_time.is_zero()).then_some(self.seed_time),
+            },
+            prefetch_at: self.prefetch_at.0,
             cache_limits: self.cache_limits(),
         }
     }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::size::DataSize;
+use super::units::{Percent, Rate, Ratio};
 use super::value::{BindAddr, ColorChoice, SettingValue, Shape};
 use super::{SettingError, Values};
 use crate::{http, nat, p2p};
@@ -326,6 +327,36 @@ settings! {
     disk_reserve_mib: u64 = p2p::DEFAULT_DISK_RESERVE / (1024 * 1024), "p2p.disk_reserve_mib", Swarm,
         flag = Some("disk-reserve-mib"), env = Some("PEERSTREAM_DISK_RESERVE_MIB"),
         value_name = Some("MIB");
+
+    /// Most bytes per second downloaded from peers, all torrents together (e.g. 2MiB/s, or
+    /// 0 for no limit); pieces a player waits for are still asked for first.
+    download_limit: Rate = Rate(0), "p2p.download_limit", Swarm,
+        flag = Some("download-limit"), env = Some("PEERSTREAM_DOWNLOAD_LIMIT"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: no limit");
+
+    /// Most bytes per second uploaded to peers, all torrents together (e.g. 1MiB/s, or 0
+    /// for no limit).
+    upload_limit: Rate = Rate(0), "p2p.upload_limit", Swarm,
+        flag = Some("upload-limit"), env = Some("PEERSTREAM_UPLOAD_LIMIT"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: no limit");
+
+    /// Stop seeding a finished torrent once it uploaded this many times its size (0: no
+    /// ratio limit); a torrent being streamed keeps seeding, and cluster nodes always seed.
+    seed_ratio: Ratio = Ratio(1.0), "p2p.seed_ratio", Swarm,
+        flag = Some("seed-ratio"), env = Some("PEERSTREAM_SEED_RATIO"),
+        note = |v| (v.as_float() == Some(0.0)).then_some("0: no ratio limit");
+
+    /// Stop seeding a finished torrent after this long, or at the ratio if that comes first
+    /// (0: no time limit); a torrent being streamed keeps seeding, and cluster nodes always seed.
+    seed_time: Duration = Duration::from_secs(24 * 3600), "p2p.seed_time", Swarm,
+        flag = Some("seed-time"), env = Some("PEERSTREAM_SEED_TIME"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: no time limit");
+
+    /// Percent of a playlist entry a stream reads before the next entry's head and tail are
+    /// fetched, so it starts at once (0: off).
+    prefetch_at: Percent = Percent(60), "p2p.prefetch_at", Swarm,
+        flag = Some("prefetch-at"), env = Some("PEERSTREAM_PREFETCH_AT"),
+        note = |v| (v.as_integer() == Some(0)).then_some("0: no prefetch");
 
     /// NAT detection and port mapping before the first torrent.
     nat_enabled: bool = true, "nat.enabled", Swarm,

@@ -84,7 +84,7 @@ async fn remove(hash: String, state: Arc<AppState>) -> Result<Response, ApiError
         if engine.is_streaming(&info_hash) {
             return Err(manage_error(&ManageError::InUse(info_hash), &state));
         }
-        if engine.forget(&info_hash).await {
+        if engine.forget(&info_hash).await.is_some() {
             tracing::info!(%info_hash, "stopped the torrent to remove it from the cache");
         }
     }

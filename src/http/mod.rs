@@ -2,6 +2,7 @@
 //! so every socket gets TCP_NODELAY and the server's limits (see `server.rs`); warp's own
 //! acceptor offers no hook for either.
 
+mod background;
 mod cache_api;
 mod conn;
 mod error;
@@ -13,6 +14,7 @@ pub mod range;
 mod respond;
 mod routes;
 mod server;
+mod settings;
 mod torrents;
 mod web;
 

@@ -111,7 +111,7 @@ impl Policy {
         let out = response.headers_mut();
         let methods = match area(path) {
             Area::Stream => "GET, HEAD, OPTIONS",
-            Area::Private => "GET, HEAD, POST, PUT, DELETE, OPTIONS",
+            Area::Private => "GET, HEAD, POST, PATCH, PUT, DELETE, OPTIONS",
         };
         out.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,

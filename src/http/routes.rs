@@ -1,6 +1,7 @@
 //! Routes: `GET /` (the page), `GET|HEAD /stream/proxy/:infoHash`, `GET /stream/magnet`,
-//! `GET|DELETE /api/cache[/:hash[/pin]]` (see `cache_api`), `GET|POST /api/torrents`, `GET /api/status`,
-//! `GET /health`, `GET /ready`, `GET /metrics`.
+//! `GET|DELETE /api/cache[/:hash[/pin]]` (see `cache_api`), `GET|POST /api/torrents`,
+//! `DELETE /api/torrents/:hash`, `GET|PATCH /api/settings`, `GET /api/status`, `GET /health`,
+//! `GET /ready`, `GET /metrics`.
 //! Every failure is a JSON error; nothing a client sends can cause a 500 or a panic.
 
 use std::collections::HashMap;
@@ -16,12 +17,14 @@ use warp::{Filter, Rejection, Reply};
 use super::AppState;
 use super::error::ApiError;
 use super::respond::serve_source;
-use super::{cache_api, policy, torrents, web};
-use crate::pipeline::{Request, ResolveError};
+use super::{background, cache_api, policy, settings, torrents, web};
+use crate::pipeline::{Request, ResolveError, Source};
 use crate::target::{InfoHash, Target};
 
 /// The largest .torrent `POST /api/torrents` takes.
 const MAX_TORRENT_BYTES: u64 = 10 * 1024 * 1024;
+/// The largest body `PATCH /api/settings` takes.
+const MAX_SETTINGS_BYTES: u64 = 16 * 1024;
 
 pub fn all(
     state: Arc<AppState>,
@@ -69,11 +72,12 @@ pub fn all(
         .and(warp::body::content_length_limit(MAX_TORRENT_BYTES))
         .and(warp::body::bytes())
         .and(warp::header::headers_cloned())
+        .and(raw_query())
         .and(with_state.clone())
         .then(
-            |body: bytes::Bytes, headers: HeaderMap, state: Arc<AppState>| async move {
+            |body: bytes::Bytes, headers: HeaderMap, query: String, state: Arc<AppState>| async move {
                 let base = format!("http://{}", own_host(&headers));
-                match Box::pin(torrents::add(&state.pipeline, &body, &base)).await {
+                match Box::pin(torrents::add(&state.pipeline, &body, &query, &base)).await {
                     Ok(added) => warp::reply::json(&added).into_response(),
                     Err(torrents::AddError::Api(e)) => e.into_response(),
                     Err(torrents::AddError::Resolve(e)) => resolve_error(e, &state).into_response(),
@@ -99,6 +103,34 @@ pub fn all(
         });
 
     let cache = cache_api::routes(state.clone());
+    let forget_torrent = warp::path!("api" / "torrents" / String)
+        .and(warp::delete())
+        .and(with_state.clone())
+        .then(|hash: String, state: Arc<AppState>| async move {
+            respond(background::forget(&hash, &state).await)
+        });
+
+    let get_settings = warp::path!("api" / "settings")
+        .and(warp::get())
+        .and(with_state.clone())
+        .map(|state: Arc<AppState>| {
+            respond(
+                settings::current(&state.pipeline).map(|s| warp::reply::json(&s).into_response()),
+            )
+        });
+
+    let patch_settings = warp::path!("api" / "settings")
+        .and(warp::patch().or(warp::put()).unify())
+        .and(warp::body::content_length_limit(MAX_SETTINGS_BYTES))
+        .and(warp::body::bytes())
+        .and(with_state.clone())
+        .then(|body: bytes::Bytes, state: Arc<AppState>| async move {
+            respond(
+                settings::patch(&state.pipeline, &body)
+                    .await
+                    .map(|s| warp::reply::json(&s).into_response()),
+            )
+        });
 
     let status = warp::path!("api" / "status")
         .and(warp::get())
@@ -163,6 +195,12 @@ pub fn all(
                 .or(cache)
                 .unify()
                 .or(torrents)
+                .unify()
+                .or(forget_torrent)
+                .unify()
+                .or(get_settings)
+                .unify()
+                .or(patch_settings)
                 .unify()
                 .or(status)
                 .unify()
@@ -328,14 +366,24 @@ async fn stream_handler(
     let target = torrents::magnet_from_query(info_hash, &query)
         .map_or(Target::InfoHash(info_hash), Target::Magnet);
     let request = Request { target, file };
+    let readahead = background::readahead_of(&query, &state)?;
     let resolved = state.pipeline.resolve(&request).await;
     if !info_hash.is_mock() {
-        let hit = matches!(resolved, Ok(crate::pipeline::Source::Cached { .. }));
+        let hit = matches!(resolved, Ok(Source::Cached { .. }));
         state.metrics.cache_lookup(hit);
     }
-    let source = resolved.map_err(|e| resolve_error(e, &state))?;
+    let mut source = resolved.map_err(|e| resolve_error(e, &state))?;
+    if let Some(bytes) = readahead {
+        source = source.with_readahead(bytes);
+    }
     tracing::debug!(%info_hash, kind = ?source.kind(), "serving");
-    Ok(serve_source(&source, &method, &headers).await)
+    let response = serve_source(&source, &method, &headers).await;
+    Ok(match (&source, file) {
+        (Source::Cached { entry, .. }, Some(index)) => {
+            background::watch_cached_play(response, &state, info_hash, index, entry.size)
+        }
+        _ => response,
+    })
 }
 
 /// `GET /stream/proxy/:infoHash.m3u`: the torrent's video files as absolute URLs, so a player
@@ -360,10 +408,12 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<R
         })
         .unwrap_or_default();
     let mut text = String::from("#EXTM3U\n");
-    let videos = listing
-        .files
-        .iter()
-        .filter(|f| !listing.indexed || crate::cache::validate::is_video_extension(&f.path));
+    // The same entries the next-episode prefetch steps through.
+    let videos: Vec<&crate::p2p::TorrentFile> = if listing.indexed {
+        crate::p2p::playlist(&listing.files).collect()
+    } else {
+        listing.files.iter().collect()
+    };
     for file in videos {
         let name = file
             .path
@@ -385,7 +435,7 @@ async fn playlist(hash: &str, headers: &HeaderMap, state: &AppState) -> Result<R
 }
 
 /// A hash from the URL, or the 400 that answers a bad one.
-fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
+pub(super) fn parse_hash(text: &str) -> Result<InfoHash, ApiError> {
     text.parse().map_err(|e: crate::target::TargetError| {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_hash", e.to_string())
     })
@@ -426,7 +476,7 @@ async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallible> 
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            "this endpoint answers GET (and HEAD for streams)",
+            "this endpoint does not answer this method (streams: GET, HEAD; /api/*: see the README)",
         )
     } else {
         tracing::debug!("unhandled rejection: {rejection:?}");

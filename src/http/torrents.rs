@@ -7,7 +7,7 @@ use serde::Serialize;
 use warp::http::StatusCode;
 
 use super::error::ApiError;
-use crate::pipeline::{FileListing, Pipeline, Request, ResolveError};
+use crate::pipeline::{Download, FileListing, Pipeline, Preload, Request, ResolveError};
 use crate::target::{InfoHash, Magnet, Target};
 
 /// The magnet parameters a stream URL may carry besides `token`.
@@ -28,6 +28,9 @@ pub struct Added {
     pub stream_url: String,
     pub m3u_url: String,
     pub files: Vec<AddedFile>,
+    /// The background download, when the request asked for one (`download`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download: Option<Preload>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,15 +114,75 @@ pub fn magnet_location(query: &str) -> Result<String, ApiError> {
     Ok(location)
 }
 
+/// The JSON form of `POST /api/torrents`: `{"target": "<magnet or hash>", "download": "all"}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddRequest {
+    target: String,
+    #[serde(default)]
+    download: Option<serde_json::Value>,
+}
+
+/// `"all"`, a file index (a number, or a string of digits), or absent.
+fn parse_download(value: &serde_json::Value) -> Result<Download, ApiError> {
+    let bad = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_download",
+            "download is \"all\" or a file index (0, 1, ...)",
+        )
+    };
+    match value {
+        serde_json::Value::String(s) if s.eq_ignore_ascii_case("all") => Ok(Download::All),
+        serde_json::Value::String(s) => s.trim().parse().map(Download::File).map_err(|_| bad()),
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .map(Download::File)
+            .ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
 /// `POST /api/torrents`: a magnet, a hash or a .torrent file (the body) is opened and its
-/// files listed. `base` is `http://<checked host>`.
-pub async fn add(pipeline: &Pipeline, body: &[u8], base: &str) -> Result<Added, AddError> {
+/// files listed; with `download` (`?download=all|INDEX`, or the JSON body
+/// `{"target": .., "download": ..}`) the file(s) also download in the background, with no
+/// player attached. `base` is `http://<checked host>`.
+pub async fn add(
+    pipeline: &Pipeline,
+    body: &[u8],
+    query: &str,
+    base: &str,
+) -> Result<Added, AddError> {
     let bad = |message: String| {
         AddError::Api(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_target",
             message,
         ))
+    };
+    let mut download = None;
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if key == "download" {
+            download = Some(
+                parse_download(&serde_json::Value::String(value.into_owned()))
+                    .map_err(AddError::Api)?,
+            );
+        }
+    }
+    let json;
+    let body = if body.first() == Some(&b'{') {
+        json = serde_json::from_slice::<AddRequest>(body).map_err(|e| {
+            bad(format!(
+                "the JSON body is {{\"target\": \"<magnet or hash>\", \"download\": \"all\" | INDEX}}: {e}"
+            ))
+        })?;
+        if let Some(value) = &json.download {
+            download = Some(parse_download(value).map_err(AddError::Api)?);
+        }
+        json.target.as_bytes()
+    } else {
+        body
     };
     // A .torrent is a bencoded dictionary; anything else must be a magnet or a hash (never a
     // path: this machine's files are not for clients to name).
@@ -164,17 +227,25 @@ pub async fn add(pipeline: &Pipeline, body: &[u8], base: &str) -> Result<Added, 
             (Target::InfoHash(hash), String::new())
         }
     };
-    let source = pipeline
-        .resolve(&Request { target, file: None })
-        .await
-        .map_err(AddError::Resolve)?;
+    let opened = match download {
+        Some(download) => pipeline
+            .preload(&target, download)
+            .await
+            .map(|preload| (preload.info_hash, Some(preload))),
+        None => pipeline
+            .resolve(&Request { target, file: None })
+            .await
+            .map(|source| (source.info_hash(), None)),
+    };
     if let Some(file) = upload {
         // Removing the temporary file is a blocking call too.
         let _ = tokio::task::spawn_blocking(move || drop(file)).await;
     }
-    let info_hash = source.info_hash();
+    let (info_hash, preload) = opened.map_err(AddError::Resolve)?;
     let listing = pipeline.files(info_hash).await.map_err(AddError::Resolve)?;
-    Ok(describe(&listing, base, &query))
+    let mut added = describe(&listing, base, &query);
+    added.download = preload;
+    Ok(added)
 }
 
 fn describe(listing: &FileListing, base: &str, query: &str) -> Added {
@@ -202,6 +273,7 @@ fn describe(listing: &FileListing, base: &str, query: &str) -> Added {
         stream_url: with_query(format!("/stream/proxy/{hash}")),
         m3u_url: format!("{base}/stream/proxy/{hash}.m3u"),
         files,
+        download: None,
     }
 }
 

@@ -10,7 +10,9 @@ pub mod coordinator;
 mod error;
 mod metadata;
 mod options;
+mod prefetch;
 mod room;
+mod seeding;
 mod select;
 mod stats;
 mod storage;
@@ -42,7 +44,9 @@ pub use options::{
     DEFAULT_DISK_RESERVE, DEFAULT_LISTEN_PORT, DEFAULT_METADATA_TIMEOUT, DEFAULT_STALL_TIMEOUT,
     DEFAULT_TRACKERS, LIBRQBIT_WINDOW, LISTEN_PORT_ATTEMPTS, P2pOptions,
 };
-pub use select::{FileChoice, choose_file, no_such_file};
+pub use prefetch::{playing_past, threshold as prefetch_threshold};
+pub use seeding::{SeedPolicy, SeedingStatus};
+pub use select::{FileChoice, choose_file, next_in_playlist, no_such_file, playlist};
 pub use storage::DiskFault;
 use storage::{DiskWatch, GuardedStorageFactory};
 pub use torrent::SwarmTorrent;
@@ -82,6 +86,13 @@ pub struct TorrentStatus {
     pub upload_bytes_per_second: u64,
     pub peers: u32,
     pub error: Option<String>,
+    /// Bytes uploaded to peers since the torrent was opened (across pauses).
+    pub uploaded_bytes: u64,
+    /// `uploaded_bytes` per byte of the torrent's selected files.
+    pub ratio: f64,
+    pub seeding: SeedingStatus,
+    /// Downloading with no player attached (`POST /api/torrents` with `download`).
+    pub background: bool,
 }
 
 impl Engine {
@@ -121,7 +132,14 @@ impl Engine {
                     tracing::info!(listen = ?session.listen_addr(), "torrent engine started");
                     let mut coordination = coordination;
                     coordination.listen_port = session.listen_addr().map_or(port, |a| a.port());
-                    return Ok(Arc::new(Engine {
+                    // Cluster nodes are each other's source for cached films: a seeding stop
+                    // would leave a node without the peer the load balancer counts on.
+                    let policy = if options.cluster_mode() {
+                        SeedPolicy::default()
+                    } else {
+                        options.seeding
+                    };
+                    let engine = Arc::new(Engine {
                         session,
                         coordination,
                         lease: tokio::sync::Mutex::new(lease),
@@ -129,7 +147,9 @@ impl Engine {
                         cache_root: cache_root.to_path_buf(),
                         torrents: Mutex::new(HashMap::new()),
                         holds: Mutex::new(HashMap::new()),
-                    }));
+                    });
+                    tokio::spawn(seeding::enforce(Arc::downgrade(&engine), policy));
+                    return Ok(engine);
                 }
                 Err(e) => {
                     tracing::debug!("torrent engine on port {port}: {e:#}");
@@ -192,15 +212,72 @@ impl Engine {
 
     /// The torrents this process has opened.
     pub fn statuses(&self) -> Vec<TorrentStatus> {
+        self.torrents().iter().map(|t| t.status()).collect()
+    }
+
+    /// The torrents open now (not those still being added).
+    pub fn torrents(&self) -> Vec<Arc<SwarmTorrent>> {
         let cells: Vec<_> = {
             let torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
             torrents.values().cloned().collect()
         };
-        cells
-            .iter()
-            .filter_map(|c| c.get())
-            .map(|t| t.status())
-            .collect()
+        cells.iter().filter_map(|c| c.get().cloned()).collect()
+    }
+
+    /// The open torrent for `info_hash`, if there is one.
+    pub fn torrent(&self, info_hash: &InfoHash) -> Option<Arc<SwarmTorrent>> {
+        let torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
+        torrents.get(info_hash).and_then(|c| c.get().cloned())
+    }
+
+    /// Stops a torrent and forgets it: librqbit lets it go, its files stay in the cache
+    /// (complete ones recorded as verified, the rest marked partial). Streams reading it end.
+    /// Its last status, or `None` when it was not open.
+    pub async fn forget(&self, info_hash: &InfoHash) -> Option<TorrentStatus> {
+        let torrent = self.torrent(info_hash)?;
+        {
+            let mut torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
+            torrents.remove(info_hash);
+        }
+        // The folder is no longer in use by this engine: eviction and `cache rm` may take it.
+        self.holds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(info_hash);
+        let status = torrent.status();
+        if let Err(e) = torrent.update_partial_marker().await {
+            tracing::warn!(%info_hash, "recording the files of a stopped torrent: {e}");
+        }
+        let id = torrent.handle.id();
+        if let Err(e) = self.session.delete(id.into(), false).await {
+            tracing::warn!(%info_hash, "stopping the torrent: {e:#}");
+        }
+        tracing::info!(%info_hash, "torrent stopped and forgotten; its files stay in the cache");
+        Some(status)
+    }
+
+    /// The session's rate limits in bytes per second (0: none).
+    pub fn rate_limits(&self) -> RateLimits {
+        let get = |v: Option<std::num::NonZeroU32>| v.map_or(0, |v| u64::from(v.get()));
+        RateLimits {
+            download: get(self.session.ratelimits.get_download_bps()),
+            upload: get(self.session.ratelimits.get_upload_bps()),
+        }
+    }
+
+    /// Changes the session's rate limits at once, for every torrent (0: none).
+    pub fn set_rate_limits(&self, limits: RateLimits) {
+        self.session
+            .ratelimits
+            .set_download_bps(limit_bps(limits.download));
+        self.session
+            .ratelimits
+            .set_upload_bps(limit_bps(limits.upload));
+        tracing::info!(
+            download = limits.download,
+            upload = limits.upload,
+            "rate limits changed (bytes per second, 0: none)"
+        );
     }
 
     /// What the coordinator found (NAT type, mapping, ports).
@@ -301,6 +378,10 @@ impl Engine {
             disk_reserve: self.options.disk_reserve,
             disk,
             open_streams: std::sync::atomic::AtomicUsize::new(0),
+            prefetch_at: self.options.prefetch_at,
+            prefetched: Mutex::new(HashSet::new()),
+            background: std::sync::atomic::AtomicBool::new(false),
+            seeding: seeding::new_track(),
         });
         if let Err(e) = torrent.start_if_space(&torrent.selected()).await {
             // Leave nothing half-added behind; the next request starts afresh.
@@ -380,6 +461,18 @@ impl Engine {
     }
 }
 
+/// Download and upload limits in bytes per second; 0 means none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct RateLimits {
+    pub download: u64,
+    pub upload: u64,
+}
+
+/// librqbit's form of a limit: `None` for none, at most `u32::MAX`.
+fn limit_bps(bytes_per_second: u64) -> Option<std::num::NonZeroU32> {
+    std::num::NonZeroU32::new(u32::try_from(bytes_per_second).unwrap_or(u32::MAX))
+}
+
 fn session_options(options: &P2pOptions, port: u16) -> SessionOptions {
     let dht = options.dht.then(|| DhtSessionConfig {
         bootstrap_addrs: (!options.dht_bootstrap.is_empty()).then(|| options.dht_bootstrap.clone()),
@@ -421,6 +514,10 @@ fn session_options(options: &P2pOptions, port: u16) -> SessionOptions {
         // Each open stream holds one blocking permit; players open several at once.
         runtime_worker_threads: Some(64),
         client_name_and_version: Some(format!("peerstream {}", env!("CARGO_PKG_VERSION"))),
+        ratelimits: librqbit::limits::LimitsConfig {
+            download_bps: limit_bps(options.download_limit),
+            upload_bps: limit_bps(options.upload_limit),
+        },
         ..Default::default()
     }
 }

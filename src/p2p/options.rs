@@ -61,6 +61,14 @@ pub struct P2pOptions {
     /// Limits the cache is kept within: a torrent being added evicts least recently used
     /// torrents, or is refused when it cannot fit.
     pub cache_limits: crate::cache::Limits,
+    /// Bytes per second from peers, all torrents together; 0 = no limit.
+    pub download_limit: u64,
+    /// Bytes per second to peers, all torrents together; 0 = no limit.
+    pub upload_limit: u64,
+    /// When a finished torrent stops seeding.
+    pub seeding: super::SeedPolicy,
+    /// Percent of a playlist entry past which the next entry's head is fetched; 0 = off.
+    pub prefetch_at: u8,
 }
 
 /// Free space kept on the cache's filesystem by default: room for the system and the

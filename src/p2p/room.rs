@@ -80,26 +80,6 @@ impl Engine {
             .collect()
     }
 
-    /// Stops a torrent and lets go of it (its files stay); the next request adds it afresh.
-    /// Returns whether this engine had it.
-    pub async fn forget(&self, info_hash: &InfoHash) -> bool {
-        let cell = {
-            let mut torrents = self.torrents.lock().unwrap_or_else(|e| e.into_inner());
-            torrents.remove(info_hash)
-        };
-        self.holds
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(info_hash);
-        let Some(torrent) = cell.as_ref().and_then(|c| c.get()) else {
-            return cell.is_some();
-        };
-        if let Err(e) = self.session.delete(torrent.handle.id().into(), false).await {
-            tracing::debug!("stopping {info_hash}: {e:#}");
-        }
-        true
-    }
-
     /// Marks the torrent's folder in use for as long as this engine runs it.
     pub(super) async fn hold_folder(&self, info_hash: InfoHash) {
         let cache = Cache::new(&self.cache_root);

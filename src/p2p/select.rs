@@ -54,6 +54,18 @@ pub fn choose_file(files: &[TorrentFile], choice: &FileChoice) -> Option<usize> 
     }
 }
 
+/// The entries of a torrent's `.m3u` playlist: its video files in torrent order.
+pub fn playlist(files: &[TorrentFile]) -> impl Iterator<Item = &TorrentFile> {
+    files.iter().filter(|f| is_video_extension(&f.path))
+}
+
+/// The playlist entry after file `index`, when `index` is an entry and not the last.
+pub fn next_in_playlist(files: &[TorrentFile], index: usize) -> Option<&TorrentFile> {
+    let mut entries = playlist(files).skip_while(|f| f.index != index);
+    entries.next()?;
+    entries.next()
+}
+
 impl std::fmt::Display for FileChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -139,5 +151,14 @@ mod tests {
             message.starts_with("the torrent has no file number 9;"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn next_playlist_entry_skips_files_that_are_not_videos() {
+        let f = files();
+        assert_eq!(next_in_playlist(&f, 0).map(|f| f.index), Some(1));
+        assert_eq!(next_in_playlist(&f, 1), None, "the last video has no next");
+        assert_eq!(next_in_playlist(&f, 2), None, "not an entry");
+        assert_eq!(playlist(&f).map(|f| f.index).collect::<Vec<_>>(), [0, 1]);
     }
 }

@@ -12,17 +12,21 @@ use bytes::Bytes;
 use futures_util::Stream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use super::prefetch::PrefetchTrigger;
 use super::{LIBRQBIT_WINDOW, SwarmTorrent};
 use crate::body::{ByteStream, CHUNK_SIZE};
 
 impl SwarmTorrent {
-    /// Streams `len` bytes of file `index` from `start`, waiting for pieces as needed.
+    /// Streams `len` bytes of file `index` from `start`, waiting for pieces as needed, with
+    /// `readahead` bytes ahead of the reader asked for first (`None`: the configured window).
     pub async fn read_range(
         self: &Arc<Self>,
         index: usize,
         start: u64,
         len: u64,
+        readahead: Option<u64>,
     ) -> io::Result<ByteStream> {
+        let readahead = readahead.unwrap_or(self.readahead);
         let active = ActiveStream::open(self).await?;
         let mut file = self
             .handle
@@ -33,22 +37,115 @@ impl SwarmTorrent {
         file.seek(io::SeekFrom::Start(start)).await?;
         let file_len = self.file(index).map_or(0, |f| f.len);
         let playhead = Arc::new(AtomicU64::new(start));
-        let read_ahead = (self.readahead > LIBRQBIT_WINDOW && start + LIBRQBIT_WINDOW < file_len)
-            .then(|| {
+        let read_ahead =
+            (readahead > LIBRQBIT_WINDOW && start + LIBRQBIT_WINDOW < file_len).then(|| {
                 ReadAhead(tokio::spawn(read_ahead(
                     self.clone(),
                     index,
                     start + LIBRQBIT_WINDOW,
                     file_len,
                     playhead.clone(),
+                    readahead,
                 )))
             });
-        let body = tokio_util::io::ReaderStream::with_capacity(file.take(len), CHUNK_SIZE);
+        let body: ByteStream = if readahead < LIBRQBIT_WINDOW {
+            narrow_body(
+                self.clone(),
+                index,
+                Box::new(file),
+                start,
+                start.saturating_add(len),
+                readahead,
+            )
+        } else {
+            Box::pin(tokio_util::io::ReaderStream::with_capacity(
+                file.take(len),
+                CHUNK_SIZE,
+            ))
+        };
         let mut guarded = StallGuard::new(body, self.stall_timeout, active);
         guarded.playhead = Some(playhead);
         guarded._read_ahead = read_ahead;
+        guarded.prefetch = PrefetchTrigger::new(self, index, start);
         Ok(Box::pin(guarded))
     }
+}
+
+/// librqbit's file stream (its type is not exported).
+type FileReader = Box<dyn SeekRead>;
+trait SeekRead: tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin> SeekRead for T {}
+
+/// A body for a request that asks for less read-ahead than librqbit's fixed window: librqbit
+/// prioritises [`LIBRQBIT_WINDOW`] ahead of every open file stream and offers no smaller
+/// window, so this body holds its stream only while it reads. After `readahead` bytes it closes
+/// the stream and opens a new one at the next read; a player that keeps a connection open
+/// without reading (probing several sources) then holds no window at all.
+fn narrow_body(
+    torrent: Arc<SwarmTorrent>,
+    index: usize,
+    first: FileReader,
+    start: u64,
+    end: u64,
+    readahead: u64,
+) -> ByteStream {
+    struct Narrow {
+        torrent: Arc<SwarmTorrent>,
+        index: usize,
+        file: Option<FileReader>,
+        opened_at: u64,
+        position: u64,
+        end: u64,
+        readahead: u64,
+    }
+    let state = Narrow {
+        torrent,
+        index,
+        file: Some(first),
+        opened_at: start,
+        position: start,
+        end,
+        readahead,
+    };
+    Box::pin(futures_util::stream::try_unfold(
+        state,
+        |mut state| async move {
+            if state.position >= state.end {
+                return Ok(None);
+            }
+            let file = match state.file.as_mut() {
+                Some(file) => file,
+                None => {
+                    // On a task: librqbit's opening future is not Sync, and a body must be.
+                    let (handle, index, at) =
+                        (state.torrent.handle.clone(), state.index, state.position);
+                    let file = tokio::spawn(async move {
+                        let mut file = handle.stream(index).await.map_err(io::Error::other)?;
+                        file.seek(io::SeekFrom::Start(at)).await?;
+                        Ok::<_, io::Error>(file)
+                    })
+                    .await
+                    .map_err(io::Error::other)??;
+                    state.opened_at = state.position;
+                    state.file.insert(Box::new(file))
+                }
+            };
+            let want = usize::try_from(state.end - state.position)
+                .unwrap_or(CHUNK_SIZE)
+                .min(CHUNK_SIZE);
+            let mut buf = bytes::BytesMut::zeroed(want);
+            let read = file.read(&mut buf).await?;
+            if read == 0 {
+                return Ok(None);
+            }
+            buf.truncate(read);
+            state.position += read as u64;
+            if state.position - state.opened_at >= state.readahead {
+                state.file = None;
+            }
+            Ok(Some((buf.freeze(), state)))
+        },
+    ))
 }
 
 /// A second file stream that keeps `readahead - LIBRQBIT_WINDOW` bytes past the player's
@@ -60,6 +157,7 @@ async fn read_ahead(
     from: u64,
     end: u64,
     playhead: Arc<AtomicU64>,
+    readahead: u64,
 ) {
     let Ok(mut file) = torrent.handle.clone().stream(index).await else {
         return;
@@ -72,7 +170,7 @@ async fn read_ahead(
     while position < end {
         // This stream's own window reaches LIBRQBIT_WINDOW past it: stop where that ends at
         // the configured distance ahead of the player.
-        let limit = playhead.load(Ordering::Relaxed) + torrent.readahead - LIBRQBIT_WINDOW;
+        let limit = playhead.load(Ordering::Relaxed) + readahead - LIBRQBIT_WINDOW;
         if position >= limit {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
@@ -119,7 +217,7 @@ impl ActiveStream {
 impl Drop for ActiveStream {
     fn drop(&mut self) {
         let left = self.torrent.open_streams.fetch_sub(1, Ordering::SeqCst) - 1;
-        if left > 0 || self.torrent.keep_downloading {
+        if left > 0 || self.torrent.keep_downloading || self.torrent.is_background() {
             return;
         }
         let torrent = self.torrent.clone();
@@ -147,6 +245,8 @@ struct StallGuard<S> {
     /// Where the reader is, for the read-ahead stream.
     playhead: Option<Arc<AtomicU64>>,
     _read_ahead: Option<ReadAhead>,
+    /// Fetches the next playlist entry's head once this stream plays past the point.
+    prefetch: Option<PrefetchTrigger>,
 }
 
 impl<S> StallGuard<S> {
@@ -159,6 +259,7 @@ impl<S> StallGuard<S> {
             _active: active,
             playhead: None,
             _read_ahead: None,
+            prefetch: None,
         }
     }
 }
@@ -173,7 +274,11 @@ impl<S: Stream<Item = io::Result<Bytes>> + Unpin> Stream for StallGuard<S> {
         match Pin::new(&mut self.inner).poll_next(cx) {
             Poll::Ready(item) => {
                 if let (Some(Ok(bytes)), Some(playhead)) = (&item, &self.playhead) {
-                    playhead.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    let position = playhead.fetch_add(bytes.len() as u64, Ordering::Relaxed)
+                        + bytes.len() as u64;
+                    if let Some(prefetch) = &mut self.prefetch {
+                        prefetch.advance(position);
+                    }
                 }
                 let next = tokio::time::Instant::now() + self.limit;
                 self.deadline.as_mut().reset(next);

@@ -35,6 +35,14 @@ pub struct SwarmTorrent {
     pub(super) disk: Arc<DiskWatch>,
     /// HTTP streams reading this torrent now.
     pub(super) open_streams: std::sync::atomic::AtomicUsize,
+    /// Share of a playlist entry (percent) past which the next entry is prefetched; 0 = off.
+    pub(super) prefetch_at: u8,
+    /// Files whose head was prefetched already.
+    pub(super) prefetched: Mutex<HashSet<usize>>,
+    /// Downloading with no player attached (`POST /api/torrents` with `download`): never
+    /// paused when the last stream closes.
+    pub(super) background: std::sync::atomic::AtomicBool,
+    pub(super) seeding: Mutex<super::seeding::SeedTrack>,
 }
 
 impl std::fmt::Debug for SwarmTorrent {
@@ -236,6 +244,29 @@ impl SwarmTorrent {
             .unwrap_or(0)
     }
 
+    /// Starts the torrent again when it is paused (idle, or done seeding): new work for it.
+    pub async fn resume(&self) -> Result<(), P2pError> {
+        self.wait_initialized().await?;
+        if self.handle.is_paused() && self.disk.fault().is_none() {
+            self.session
+                .unpause(&self.handle)
+                .await
+                .map_err(|e| self.engine_error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Marks the torrent as a background download: it keeps going without a player, also
+    /// with `--pause-idle`.
+    pub fn set_background(&self) {
+        self.background
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_background(&self) -> bool {
+        self.background.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn is_file_complete(&self, index: usize) -> bool {
         self.file(index)
             .is_some_and(|f| self.file_progress(index) >= f.len)
@@ -243,6 +274,7 @@ impl SwarmTorrent {
 
     pub fn status(&self) -> TorrentStatus {
         let stats = self.handle.stats();
+        let uploaded_bytes = self.uploaded_bytes();
         let fault = self.disk.fault();
         let state = match stats.state {
             _ if fault.as_ref().is_some_and(|f| f.full) => "disk_full",
@@ -275,6 +307,10 @@ impl SwarmTorrent {
             upload_bytes_per_second: up,
             peers,
             error: fault.map(|f| f.message).or(stats.error),
+            uploaded_bytes,
+            ratio: uploaded_bytes as f64 / stats.total_bytes.max(1) as f64,
+            seeding: self.seeding_status(stats.finished),
+            background: self.is_background(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod background;
 mod browser;
 mod cache_lifecycle;
 mod cli;

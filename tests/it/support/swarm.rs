@@ -184,3 +184,47 @@ pub fn seeded(
     let seeder = Seeder::start(&torrent, dir.path(), upload_bps);
     (dir, torrent, seeder, bytes)
 }
+
+/// A librqbit leecher on 127.0.0.1 that downloads `torrent` from the given peers only, in its
+/// own runtime: how long the whole download took, or `None` when it did not finish in `limit`.
+pub fn leech(
+    torrent: &TestTorrent,
+    peers: &[SocketAddr],
+    limit: std::time::Duration,
+) -> Option<std::time::Duration> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rt = runtime();
+    let took = rt.block_on(async {
+        let options = SessionOptions {
+            dht: None,
+            disable_trackers: true,
+            disable_local_service_discovery: true,
+            listen: None,
+            ..Default::default()
+        };
+        let session = Session::new_with_opts(dir.path().to_path_buf(), options)
+            .await
+            .expect("leecher session");
+        let started = std::time::Instant::now();
+        let handle = session
+            .add_torrent(
+                AddTorrent::from_bytes(torrent.bytes.clone()),
+                Some(AddTorrentOptions {
+                    overwrite: true,
+                    initial_peers: Some(peers.to_vec()),
+                    output_folder: Some(dir.path().to_string_lossy().into_owned()),
+                    ..Default::default()
+                }),
+            )
+            .await
+            .expect("leech torrent")
+            .into_handle()
+            .expect("handle");
+        let done = tokio::time::timeout(limit, handle.wait_until_completed()).await;
+        let took = matches!(done, Ok(Ok(()))).then(|| started.elapsed());
+        session.stop().await;
+        took
+    });
+    rt.shutdown_background();
+    took
+}
