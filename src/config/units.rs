@@ -2,6 +2,7 @@
 //! (`1.0`). Each reads from a flag, an environment variable or the file, and writes back in a
 //! form that reads again.
 
+use super::size::DataSize;
 use super::value::SettingValue;
 
 fn last(values: &[String]) -> Result<&str, String> {
@@ -44,11 +45,11 @@ impl std::str::FromStr for Rate {
             .unwrap_or(trimmed)
             .trim();
         let bytes = amount
-            .parse::<bytesize::ByteSize>()
+            .parse::<DataSize>()
             .map_err(|_| {
                 format!("{trimmed:?} is not a rate (examples: 0 for no limit, 2MiB/s, 500KiB/s)")
             })?
-            .as_u64();
+            .bytes();
         if bytes != 0 && bytes < Rate::MIN {
             return Err(format!(
                 "{trimmed:?} is below 16KiB/s, the smallest limit BitTorrent's 16 KiB blocks allow \
@@ -63,18 +64,12 @@ impl std::str::FromStr for Rate {
 }
 
 impl std::fmt::Display for Rate {
-    /// The largest binary unit that divides the rate exactly, so the text reads back the same.
+    /// In the size's own units, so the text reads back the same.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
         if self.0 == 0 {
             return f.write_str("0");
         }
-        for (size, unit) in UNITS {
-            if self.0.is_multiple_of(size) {
-                return write!(f, "{}{unit}/s", self.0 / size);
-            }
-        }
-        write!(f, "{}B/s", self.0)
+        write!(f, "{}/s", DataSize(self.0))
     }
 }
 
