@@ -42,9 +42,7 @@ pub struct Exclusive {
 /// Takes a shared lock on `folder`'s lock file, creating it; `None` when the folder does not
 /// exist (a loose file, or a torrent not added yet) or it is being removed right now.
 pub fn hold(folder: &Path) -> Option<InUse> {
-    if !folder.is_dir() {
-        return None;
-    }
+    // No folder, no lock file: the open fails (ENOENT / ENOTDIR), no separate `stat` needed.
     let file = open_lock(folder, true).ok()?;
     match file.try_lock_shared() {
         Ok(()) => Some(InUse { _file: file }),

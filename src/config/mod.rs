@@ -5,7 +5,6 @@
 //! option structs. Nothing below `commands` sees clap or this module.
 
 mod args;
-mod size;
 mod table;
 pub mod units;
 pub mod value;
@@ -16,8 +15,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use args::{CliValue, GlobalScope, ServeScope, SettingArgs, SwarmScope};
-pub use size::DataSize;
 pub use table::{Scope, Setting, Settings, TABLE};
+pub use units::DataSize;
 use value::SettingValue;
 pub use value::{ColorChoice, Shape};
 

@@ -7,8 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::size::DataSize;
-use super::units::{Percent, Rate, Ratio};
+use super::units::{DataSize, Percent, Rate, Ratio};
 use super::value::{BindAddr, ColorChoice, SettingValue, Shape};
 use super::{SettingError, Values};
 use crate::{http, nat, p2p};

@@ -1,15 +1,65 @@
-//! Setting types with units: transfer rates (`2MiB/s`), percentages (`60%`) and ratios
-//! (`1.0`). Each reads from a flag, an environment variable or the file, and writes back in a
-//! form that reads again.
+//! Setting types with units: sizes (`50GiB`, `500MB`, parsed by the `bytesize` crate),
+//! transfer rates (`2MiB/s`), percentages (`60%`) and ratios (`1.0`). Each reads from a flag, an
+//! environment variable or the file (text or a bare number, read as its text), and writes back
+//! in a form that reads again.
 
-use super::size::DataSize;
-use super::value::SettingValue;
+use super::value::{SettingValue, from_text, last, zero_or_text};
 
-fn last(values: &[String]) -> Result<&str, String> {
-    values
-        .last()
-        .map(String::as_str)
-        .ok_or_else(|| "a value is needed".to_owned())
+/// A number of bytes; 0 often means "no limit" (the setting's help says so).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataSize(pub u64);
+
+impl DataSize {
+    pub fn bytes(self) -> u64 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for DataSize {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.starts_with('-') {
+            return Err(format!("{text}: a size cannot be negative"));
+        }
+        text.parse::<bytesize::ByteSize>()
+            .map(|b| DataSize(b.as_u64()))
+            .map_err(|e| format!("{text:?} is not a size such as 50GiB or 500MB: {e}"))
+    }
+}
+
+impl std::fmt::Display for DataSize {
+    /// The largest binary unit that divides the size exactly, so the text reads back the same.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const UNITS: [(&str, u64); 4] = [
+            ("TiB", 1 << 40),
+            ("GiB", 1 << 30),
+            ("MiB", 1 << 20),
+            ("KiB", 1 << 10),
+        ];
+        match UNITS
+            .iter()
+            .find(|(_, unit)| self.0 != 0 && self.0.is_multiple_of(*unit))
+        {
+            Some((name, unit)) => write!(f, "{}{name}", self.0 / unit),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl SettingValue for DataSize {
+    const VALUE_NAME: &'static str = "SIZE";
+
+    fn from_cli(values: &[String]) -> Result<Self, String> {
+        last(values)?.parse()
+    }
+    fn from_toml(value: &toml::Value) -> Result<Self, String> {
+        from_text(value, "bytes or a size such as \"50GiB\"")
+    }
+    fn to_toml(&self) -> Option<toml::Value> {
+        Some(zero_or_text(self.0, self))
+    }
 }
 
 /// Bytes per second; 0 means no limit.
@@ -86,21 +136,10 @@ impl SettingValue for Rate {
         last(values)?.parse()
     }
     fn from_toml(value: &toml::Value) -> Result<Self, String> {
-        match value {
-            toml::Value::Integer(n) => n.to_string().parse(),
-            toml::Value::String(s) => s.parse(),
-            other => Err(format!(
-                "expected a rate such as \"2MiB/s\", found {}",
-                other.type_str()
-            )),
-        }
+        from_text(value, "a rate such as \"2MiB/s\"")
     }
     fn to_toml(&self) -> Option<toml::Value> {
-        Some(if self.0 == 0 {
-            toml::Value::Integer(0)
-        } else {
-            toml::Value::String(self.to_string())
-        })
+        Some(zero_or_text(self.0, self))
     }
 }
 
@@ -129,14 +168,7 @@ impl SettingValue for Percent {
         last(values)?.parse()
     }
     fn from_toml(value: &toml::Value) -> Result<Self, String> {
-        match value {
-            toml::Value::Integer(n) => n.to_string().parse(),
-            toml::Value::String(s) => s.parse(),
-            other => Err(format!(
-                "expected a percentage such as 60, found {}",
-                other.type_str()
-            )),
-        }
+        from_text(value, "a percentage such as 60")
     }
     fn to_toml(&self) -> Option<toml::Value> {
         Some(toml::Value::Integer(i64::from(self.0)))
@@ -168,15 +200,7 @@ impl SettingValue for Ratio {
         last(values)?.parse()
     }
     fn from_toml(value: &toml::Value) -> Result<Self, String> {
-        match value {
-            toml::Value::Integer(n) => n.to_string().parse(),
-            toml::Value::Float(f) => f.to_string().parse(),
-            toml::Value::String(s) => s.parse(),
-            other => Err(format!(
-                "expected a ratio such as 1.0, found {}",
-                other.type_str()
-            )),
-        }
+        from_text(value, "a ratio such as 1.0")
     }
     fn to_toml(&self) -> Option<toml::Value> {
         Some(toml::Value::Float(self.0))
@@ -186,6 +210,33 @@ impl SettingValue for Ratio {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn human_units_parse_and_read_back() {
+        let parse = |t: &str| t.parse::<DataSize>().map(DataSize::bytes);
+        assert_eq!(parse("50GiB"), Ok(50 << 30));
+        assert_eq!(parse("500MB"), Ok(500_000_000));
+        assert_eq!(parse("1.5 KiB"), Ok(1536));
+        assert_eq!(parse("4096"), Ok(4096));
+        assert_eq!(parse("0"), Ok(0));
+        assert!(parse("-1GiB").is_err());
+        assert!(parse("lots").is_err());
+        assert!(parse("5 parsecs").is_err());
+        for size in [
+            DataSize(50 << 30),
+            DataSize(3 << 20),
+            DataSize(1000),
+            DataSize(0),
+        ] {
+            let back = DataSize::from_toml(&size.to_toml().unwrap()).unwrap();
+            assert_eq!(back, size);
+        }
+        assert_eq!(DataSize(50 << 30).to_string(), "50GiB");
+        assert_eq!(
+            DataSize::from_toml(&toml::Value::Integer(-5)).unwrap_err(),
+            "-5: a size cannot be negative"
+        );
+    }
 
     #[test]
     fn rates_take_human_units_and_read_back() {

@@ -37,7 +37,7 @@ pub enum Shape {
     List,
 }
 
-fn last(values: &[String]) -> Result<&str, String> {
+pub(super) fn last(values: &[String]) -> Result<&str, String> {
     values
         .last()
         .map(String::as_str)
@@ -46,6 +46,28 @@ fn last(values: &[String]) -> Result<&str, String> {
 
 fn type_error(expected: &str, value: &toml::Value) -> String {
     format!("expected {expected}, found {}", value.type_str())
+}
+
+/// A value the file may give as text or as a bare number: a number reads as its text would.
+pub(super) fn from_text<T: std::str::FromStr<Err = String>>(
+    value: &toml::Value,
+    expected: &str,
+) -> Result<T, String> {
+    match value {
+        toml::Value::String(s) => s.parse(),
+        toml::Value::Integer(n) => n.to_string().parse(),
+        toml::Value::Float(f) => f.to_string().parse(),
+        other => Err(type_error(expected, other)),
+    }
+}
+
+/// 0 as a number (it means "off"), anything else as its text with units.
+pub(super) fn zero_or_text(n: u64, text: impl std::fmt::Display) -> toml::Value {
+    if n == 0 {
+        toml::Value::Integer(0)
+    } else {
+        toml::Value::String(text.to_string())
+    }
 }
 
 impl SettingValue for bool {

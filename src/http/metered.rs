@@ -22,6 +22,7 @@ pub fn route_of(path: &str) -> &'static str {
         (Some("api"), Some("cache")) => "api_cache",
         (Some("api"), Some("torrents")) => "api_torrents",
         (Some("api"), Some("status")) => "api_status",
+        (Some("api"), Some("settings")) => "api_settings",
         (Some("health"), None) => "health",
         (Some("ready"), None) => "ready",
         (Some("metrics"), None) => "metrics",
@@ -147,6 +148,7 @@ mod tests {
         assert_eq!(route_of("/stream/proxy/abc/2"), "stream");
         assert_eq!(route_of("/stream/magnet"), "magnet");
         assert_eq!(route_of("/api/torrents"), "api_torrents");
+        assert_eq!(route_of("/api/settings"), "api_settings");
         assert_eq!(route_of("/health"), "health");
         assert_eq!(route_of("/ready"), "ready");
         assert_eq!(route_of("/metrics"), "metrics");

@@ -6,7 +6,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncReadExt;
 
 use super::SwarmTorrent;
 use super::select::next_in_playlist;
@@ -112,13 +112,7 @@ impl SwarmTorrent {
         if from >= to {
             return Ok(());
         }
-        let mut file = self
-            .handle
-            .clone()
-            .stream(index)
-            .await
-            .map_err(io::Error::other)?;
-        file.seek(io::SeekFrom::Start(from)).await?;
+        let mut file = self.open_file_at(index, from).await?;
         let mut scratch = vec![0u8; CHUNK_SIZE];
         let mut position = from;
         let stall = self.stall_timeout.max(Duration::from_secs(1));

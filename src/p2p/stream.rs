@@ -28,13 +28,7 @@ impl SwarmTorrent {
     ) -> io::Result<ByteStream> {
         let readahead = readahead.unwrap_or(self.readahead);
         let active = ActiveStream::open(self).await?;
-        let mut file = self
-            .handle
-            .clone()
-            .stream(index)
-            .await
-            .map_err(io::Error::other)?;
-        file.seek(io::SeekFrom::Start(start)).await?;
+        let file = self.open_file_at(index, start).await?;
         let file_len = self.file(index).map_or(0, |f| f.len);
         let playhead = Arc::new(AtomicU64::new(start));
         let read_ahead =
@@ -52,7 +46,7 @@ impl SwarmTorrent {
             narrow_body(
                 self.clone(),
                 index,
-                Box::new(file),
+                file,
                 start,
                 start.saturating_add(len),
                 readahead,
@@ -71,9 +65,27 @@ impl SwarmTorrent {
     }
 }
 
+impl SwarmTorrent {
+    /// A librqbit stream of file `index` positioned at `at`: librqbit asks peers for the pieces
+    /// ahead of every open stream first.
+    pub(super) async fn open_file_at(&self, index: usize, at: u64) -> io::Result<FileReader> {
+        let mut file = self
+            .handle
+            .clone()
+            .stream(index)
+            .await
+            .map_err(io::Error::other)?;
+        file.seek(io::SeekFrom::Start(at)).await?;
+        Ok(Box::new(file))
+    }
+}
+
 /// librqbit's file stream (its type is not exported).
-type FileReader = Box<dyn SeekRead>;
-trait SeekRead: tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin {}
+pub(super) type FileReader = Box<dyn SeekRead>;
+pub(super) trait SeekRead:
+    tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin
+{
+}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncSeek + Send + Sync + Unpin> SeekRead for T {}
 
 /// A body for a request that asks for less read-ahead than librqbit's fixed window: librqbit
@@ -117,17 +129,12 @@ fn narrow_body(
                 Some(file) => file,
                 None => {
                     // On a task: librqbit's opening future is not Sync, and a body must be.
-                    let (handle, index, at) =
-                        (state.torrent.handle.clone(), state.index, state.position);
-                    let file = tokio::spawn(async move {
-                        let mut file = handle.stream(index).await.map_err(io::Error::other)?;
-                        file.seek(io::SeekFrom::Start(at)).await?;
-                        Ok::<_, io::Error>(file)
-                    })
-                    .await
-                    .map_err(io::Error::other)??;
+                    let (torrent, index, at) = (state.torrent.clone(), state.index, state.position);
+                    let file = tokio::spawn(async move { torrent.open_file_at(index, at).await })
+                        .await
+                        .map_err(io::Error::other)??;
                     state.opened_at = state.position;
-                    state.file.insert(Box::new(file))
+                    state.file.insert(file)
                 }
             };
             let want = usize::try_from(state.end - state.position)
@@ -159,12 +166,9 @@ async fn read_ahead(
     playhead: Arc<AtomicU64>,
     readahead: u64,
 ) {
-    let Ok(mut file) = torrent.handle.clone().stream(index).await else {
+    let Ok(mut file) = torrent.open_file_at(index, from).await else {
         return;
     };
-    if file.seek(io::SeekFrom::Start(from)).await.is_err() {
-        return;
-    }
     let mut position = from;
     let mut scratch = vec![0u8; CHUNK_SIZE];
     while position < end {

@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::swarm::{Seeder, leech, loopback_flags, make_torrent, payload, seeded};
+use crate::support::swarm::{
+    Seeder, fetched_early_while_held, leech, loopback_flags, make_torrent, payload, seeded,
+};
 use crate::support::*;
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
@@ -16,8 +18,7 @@ const MIB: usize = 1024 * 1024;
 fn serve(cache: &Path, peers: &[SocketAddr], extra: &[&str]) -> Server {
     let mut flags = loopback_flags(peers, &[]);
     flags.extend(extra.iter().map(|s| (*s).to_owned()));
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    Server::start(cache, &flag_refs)
+    Server::start(cache, &flags)
 }
 
 /// `POST /api/torrents` with a query and a body: its status and JSON.
@@ -390,37 +391,20 @@ fn a_request_can_narrow_the_configured_readahead() {
     let (_seed_dir, torrent, seeder, bytes) = seeded("ahead.mp4", size, 43, Some(16 * MIB as u32));
     let cache = tempfile::tempdir().expect("tempdir");
     let server = serve(cache.path(), &[seeder.addr], &["--readahead-mib", "64"]);
-    let client = Client::new();
-    let mut response = client
-        .get(server.url(&format!(
-            "/stream/proxy/{}?readahead_mib=32",
-            torrent.info_hash
-        )))
-        .header("range", format!("bytes={}-", size / 2))
-        .send()
-        .expect("stream");
-    let mut first = vec![0u8; 65536];
-    std::io::Read::read_exact(&mut response, &mut first).expect("first bytes");
-    assert_eq!(first, &bytes[size / 2..size / 2 + 65536]);
-    wait_until(Duration::from_secs(60), "52 MiB downloaded", || {
-        let done = torrent_status(&server, &torrent.info_hash)["downloaded_bytes"]
-            .as_u64()
-            .unwrap_or(0);
-        if done >= 52 * MIB as u64 {
-            Ok(())
-        } else {
-            Err(format!("stuck at {done} bytes"))
-        }
-    });
-    let on_disk = std::fs::read(cache.path().join(&torrent.info_hash).join("ahead.mp4"))
-        .expect("partial file");
-    let region = 96 * MIB..97 * MIB;
-    assert_ne!(
-        on_disk.get(region.clone()),
-        Some(&bytes[region]),
+    let far_region_came = fetched_early_while_held(
+        &server,
+        cache.path(),
+        &torrent,
+        "ahead.mp4",
+        &bytes,
+        "?readahead_mib=32",
+        52 * MIB,
+        96 * MIB..97 * MIB,
+    );
+    assert!(
+        !far_region_came,
         "the far region came early: the request's narrower window was not used"
     );
-    drop(response);
 }
 
 /// Reads 64 KiB at 50 % of a 100 MiB file with `?readahead_mib=N` and keeps the connection
@@ -431,33 +415,16 @@ fn window_held_while_idle(readahead_mib: u64, seed: u32) -> bool {
     let (_seed_dir, torrent, seeder, bytes) = seeded("idle.mp4", size, seed, Some(16 * MIB as u32));
     let cache = tempfile::tempdir().expect("tempdir");
     let server = serve(cache.path(), &[seeder.addr], &[]);
-    let mut response = Client::new()
-        .get(server.url(&format!(
-            "/stream/proxy/{}?readahead_mib={readahead_mib}",
-            torrent.info_hash
-        )))
-        .header("range", format!("bytes={}-", size / 2))
-        .send()
-        .expect("stream");
-    let mut first = vec![0u8; 65536];
-    std::io::Read::read_exact(&mut response, &mut first).expect("first bytes");
-    assert_eq!(first, &bytes[size / 2..size / 2 + 65536]);
-    wait_until(Duration::from_secs(60), "30 MiB downloaded", || {
-        let done = torrent_status(&server, &torrent.info_hash)["downloaded_bytes"]
-            .as_u64()
-            .unwrap_or(0);
-        if done >= 30 * MIB as u64 {
-            Ok(())
-        } else {
-            Err(format!("stuck at {done} bytes"))
-        }
-    });
-    let on_disk = std::fs::read(cache.path().join(&torrent.info_hash).join("idle.mp4"))
-        .expect("partial file");
-    let region = size / 2 + 24 * MIB..size / 2 + 25 * MIB;
-    let present = on_disk.get(region.clone()) == Some(&bytes[region]);
-    drop(response);
-    present
+    fetched_early_while_held(
+        &server,
+        cache.path(),
+        &torrent,
+        "idle.mp4",
+        &bytes,
+        &format!("?readahead_mib={readahead_mib}"),
+        30 * MIB,
+        size / 2 + 24 * MIB..size / 2 + 25 * MIB,
+    )
 }
 
 #[test]

@@ -145,8 +145,7 @@ fn truncated_and_extended_downloads_are_damaged_never_served_and_repaired_from_t
     }
     assert_damaged(cache.path(), hash, size as u64, (size + MIB) as u64, false);
     // Serving with P2P on mends it too, and answers with the torrent's bytes only.
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let response = reqwest::blocking::get(server.stream_url(hash)).expect("request");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-peerstream-source"], "swarm");

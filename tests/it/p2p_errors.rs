@@ -334,9 +334,8 @@ fn pad_files_of_a_hybrid_torrent_are_not_files() {
     let hash = torrent.info_hash.clone();
     let seeder = Seeder::start(&torrent, &folder, None);
     let flags = loopback_flags(&[seeder.addr], &[]);
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
     let cache = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let get = |path: &str| {
         reqwest::blocking::Client::new()
             .get(server.url(path))
@@ -498,8 +497,7 @@ fn hostile_metadata_from_a_peer_is_invalid_metadata_not_no_peers() {
     assert_exit(&output, 11, &["invalid torrent metadata", "path traversal"]);
     assert!(!text(&output.stderr).contains("--metadata-timeout"));
 
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let response = wait_until(Duration::from_secs(30), "libtorrent's answer", || {
         let response = reqwest::blocking::Client::new()
             .get(server.stream_url(&hash))

@@ -106,8 +106,7 @@ fn season_playlist_and_subtitles_from_the_swarm() {
 
     // The playlist lists both episodes, in torrent order, as absolute URLs.
     let cache = tempfile::tempdir().expect("tempdir");
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let m3u =
         reqwest::blocking::get(server.url(&format!("/stream/proxy/{}.m3u", torrent.info_hash)))
             .expect("m3u");

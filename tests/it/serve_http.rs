@@ -187,7 +187,7 @@ fn validators_if_range_if_match_if_none_match() {
 #[test]
 fn mock_hash_serves_the_embedded_video() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path(), &[]);
+    let server = Server::start(dir.path(), &[] as &[&str]);
     let expected = mock_asset();
     for hash in [MOCK_HASH, &"F".repeat(40), &"7".repeat(40)] {
         let response = get(&server.stream_url(hash), &[]);
@@ -289,7 +289,7 @@ fn invalid_cache_files_are_never_served() {
     );
 
     let off = Server::start(dir.path(), &["--no-p2p"]);
-    let on = Server::start(dir.path(), &[]);
+    let on = Server::start(dir.path(), &[] as &[&str]);
     for hash in hashes.iter().map(|h| h.0).chain([partial_hash]) {
         let response = get(&off.stream_url(hash), &[]);
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{hash}");

@@ -350,7 +350,6 @@ fn a_torrent_file_posted_to_the_api_is_opened_and_streams() {
     let seeder = Seeder::start(&torrent, seed_dir.path(), None);
     let cache = tempfile::tempdir().expect("cache");
     let flags = loopback_flags(&[seeder.addr], &[]);
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let server = Server::start(cache.path(), &flags);
 
     let added = send(

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::swarm::{Seeder, loopback_flags, make_torrent, payload, seeded};
+use crate::support::swarm::{
+    Seeder, fetched_early_while_held, loopback_flags, make_torrent, payload, seeded,
+};
 use crate::support::*;
 use assert_cmd::prelude::*;
 use reqwest::StatusCode;
@@ -86,8 +88,7 @@ fn serve_answers_ranges_before_the_download_finishes_then_caches() {
     let (_seed_dir, torrent, seeder, bytes) = seeded("big.mp4", size, 2, Some(20 * MIB as u32));
     let cache = tempfile::tempdir().expect("tempdir");
     let flags = loopback_flags(&[seeder.addr], &[]);
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let client = reqwest::blocking::Client::new();
     let url = server.stream_url(&torrent.info_hash);
 
@@ -137,7 +138,7 @@ fn serve_answers_ranges_before_the_download_finishes_then_caches() {
     drop(seeder);
 
     // A new server answers from the cache and starts no P2P engine.
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let response = client
         .get(server.stream_url(&torrent.info_hash))
         .header("range", "bytes=1000-1999")
@@ -169,8 +170,7 @@ fn players_read_a_video_through_serve_while_it_downloads() {
     let seeder = Seeder::start(&torrent, dir.path(), Some(256 * 1024));
     let cache = tempfile::tempdir().expect("tempdir");
     let flags = loopback_flags(&[seeder.addr], &[]);
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let url = server.stream_url(&torrent.info_hash);
     let started = Instant::now();
     if have_ffprobe {
@@ -388,8 +388,7 @@ fn no_peers_ends_fetch_with_its_exit_code_and_serve_with_504() {
         .stderr(predicates::str::contains("metadata"));
     assert!(started.elapsed() < Duration::from_secs(30));
 
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let response = reqwest::blocking::Client::new()
         .get(server.stream_url(hash))
         .send()
@@ -492,8 +491,7 @@ fn multi_file_torrents_pick_the_largest_video_and_address_files_by_index() {
 
     // serve: /:hash is the default file, /:hash/:index any file, from the swarm.
     let serve_cache = tempfile::tempdir().expect("tempdir");
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(serve_cache.path(), &flag_refs);
+    let server = Server::start(serve_cache.path(), &flags);
     let client = reqwest::blocking::Client::new();
     let default = client
         .get(server.stream_url(&torrent.info_hash))
@@ -542,8 +540,7 @@ fn a_stalled_stream_is_closed_instead_of_hanging() {
     let cache = tempfile::tempdir().expect("tempdir");
     let mut flags = loopback_flags(&[seeder.addr], &[]);
     flags.extend(["--stall-timeout".to_owned(), "2".to_owned()]);
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let url = server.stream_url(&torrent.info_hash);
     let reader = std::thread::spawn(move || {
         let client = reqwest::blocking::Client::builder()
@@ -575,8 +572,7 @@ fn pause_idle_stops_downloading_when_the_last_stream_closes() {
     let cache = tempfile::tempdir().expect("tempdir");
     let mut flags = loopback_flags(&[seeder.addr], &[]);
     flags.push("--pause-idle".to_owned());
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
+    let server = Server::start(cache.path(), &flags);
     let client = reqwest::blocking::Client::new();
     let status = || -> serde_json::Value {
         let all: serde_json::Value = client
@@ -630,38 +626,18 @@ fn far_region_present(readahead_mib: Option<u64>) -> bool {
     if let Some(mib) = readahead_mib {
         flags.extend(["--readahead-mib".to_owned(), mib.to_string()]);
     }
-    let flag_refs: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(cache.path(), &flag_refs);
-    let client = reqwest::blocking::Client::new();
-    let mut response = client
-        .get(server.stream_url(&torrent.info_hash))
-        .header("range", format!("bytes={}-", size / 2))
-        .send()
-        .expect("stream");
-    let mut first = vec![0u8; 65536];
-    std::io::Read::read_exact(&mut response, &mut first).expect("first bytes");
-    assert_eq!(first, &bytes[size / 2..size / 2 + 65536]);
-
+    let server = Server::start(cache.path(), &flags);
     // Both windows together are 50 MiB; wait for 52 MiB while the player sits at 50 %.
-    wait_until(Duration::from_secs(60), "52 MiB downloaded", || {
-        let all: serde_json::Value = client
-            .get(server.url("/api/torrents"))
-            .send()
-            .and_then(|r| r.json())
-            .expect("torrents");
-        let done = all["torrents"][0]["downloaded_bytes"].as_u64().unwrap_or(0);
-        if done >= 52 * MIB as u64 {
-            Ok(())
-        } else {
-            Err(format!("stuck at {done} bytes"))
-        }
-    });
-    let on_disk = std::fs::read(cache.path().join(&torrent.info_hash).join("ahead.mp4"))
-        .expect("partial file");
-    let region = 96 * MIB..97 * MIB;
-    let present = on_disk.get(region.clone()) == Some(&bytes[region]);
-    drop(response);
-    present
+    fetched_early_while_held(
+        &server,
+        cache.path(),
+        &torrent,
+        "ahead.mp4",
+        &bytes,
+        "",
+        52 * MIB,
+        96 * MIB..97 * MIB,
+    )
 }
 
 #[test]

@@ -54,7 +54,7 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(cache: &Path, extra: &[&str]) -> Server {
+    pub fn start(cache: &Path, extra: &[impl AsRef<std::ffi::OsStr>]) -> Server {
         let mut cmd = peerstream(cache);
         cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(extra);
         Self::spawn(cmd)

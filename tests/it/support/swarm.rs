@@ -228,3 +228,55 @@ pub fn leech(
     rt.shutdown_background();
     took
 }
+
+/// Streams the one-file `torrent` (its file `name`, content `bytes`) from half its length, with
+/// `query` appended to the URL; checks the first 64 KiB, then keeps the connection open without
+/// reading until `server` has downloaded `downloaded` bytes. Whether `region` of the file on
+/// disk in `cache` already holds its bytes: what the stream's window made come early.
+#[allow(clippy::too_many_arguments)]
+pub fn fetched_early_while_held(
+    server: &super::Server,
+    cache: &Path,
+    torrent: &TestTorrent,
+    name: &str,
+    bytes: &[u8],
+    query: &str,
+    downloaded: usize,
+    region: std::ops::Range<usize>,
+) -> bool {
+    let half = bytes.len() / 2;
+    let client = reqwest::blocking::Client::new();
+    let mut response = client
+        .get(format!("{}{query}", server.stream_url(&torrent.info_hash)))
+        .header("range", format!("bytes={half}-"))
+        .send()
+        .expect("stream");
+    let mut first = vec![0u8; 65536];
+    std::io::Read::read_exact(&mut response, &mut first).expect("first bytes");
+    assert_eq!(first, &bytes[half..half + 65536]);
+    super::wait_until(
+        std::time::Duration::from_secs(60),
+        &format!("{downloaded} bytes downloaded"),
+        || {
+            let all: serde_json::Value = client
+                .get(server.url("/api/torrents"))
+                .send()
+                .and_then(|r| r.json())
+                .expect("torrents");
+            let done = all["torrents"]
+                .as_array()
+                .and_then(|list| list.iter().find(|t| t["info_hash"] == torrent.info_hash))
+                .and_then(|t| t["downloaded_bytes"].as_u64())
+                .unwrap_or(0);
+            if done >= downloaded as u64 {
+                Ok(())
+            } else {
+                Err(format!("stuck at {done} bytes"))
+            }
+        },
+    );
+    let on_disk = std::fs::read(cache.join(&torrent.info_hash).join(name)).expect("partial file");
+    let present = on_disk.get(region.clone()) == Some(&bytes[region]);
+    drop(response);
+    present
+}
