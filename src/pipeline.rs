@@ -3,7 +3,7 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use serde::Serialize;
@@ -214,8 +214,20 @@ pub struct Pipeline {
     prefetched: std::sync::Mutex<std::collections::HashSet<(InfoHash, usize)>>,
     /// Cache hits by (hash, file index), re-checked with a few `stat`s on every use: players
     /// send bursts of range requests for one file, and a full lookup walks the cache folder.
-    recent_hits: std::sync::Mutex<std::collections::HashMap<(InfoHash, Option<usize>), CacheEntry>>,
+    recent_hits: std::sync::Mutex<std::collections::HashMap<(InfoHash, Option<usize>), RecentHit>>,
 }
+
+/// A cache hit kept for the next request of the same file.
+#[derive(Debug, Clone)]
+struct RecentHit {
+    entry: CacheEntry,
+    /// When a request last resolved to it.
+    used: Instant,
+}
+
+/// A hit used less than this long ago is re-checked and opened on the async worker rather
+/// than on the blocking pool (see [`Pipeline::resolve`]).
+const INLINE_RECHECK: Duration = Duration::from_secs(5);
 
 impl Pipeline {
     /// The swarm options, when P2P is on.
@@ -279,33 +291,31 @@ impl Pipeline {
                 .ok()
                 .and_then(|hits| hits.get(&key).cloned());
             let cache = self.cache.clone();
-            // The check and the open in one trip to the blocking pool (each trip is a thread
-            // hand-off, a large share of a small range's cost).
-            let looked_up = tokio::task::spawn_blocking(move || {
-                // Held before the lookup, so the entry found cannot be evicted under it.
-                let held = cache.hold(&h).map(Arc::new);
-                let entry = match remembered {
-                    Some(entry) if cache.still_complete(&entry) => entry,
-                    _ => lookup(&cache, &h, file)?,
-                };
-                let entry = CacheEntry {
-                    hold: held,
-                    ..entry
-                };
-                match OpenFile::open(&entry.path, entry.size, entry.modified) {
-                    Ok(opened) => Ok((entry, opened)),
-                    Err(e) => {
-                        tracing::debug!(file = %entry.path.display(), "opening: {e}");
-                        Err(vec![entry.unheld()])
-                    }
+            let looked_up = match remembered {
+                // Used moments ago: its folder entries and inodes are in memory, so the check
+                // and the open (a few `stat`s and `open`s) do not wait for the disk and are
+                // cheaper here than the blocking-pool hand-off they would otherwise cost.
+                Some(hit) if hit.used.elapsed() < INLINE_RECHECK => {
+                    check_and_open(&cache, h, file, Some(hit.entry))
                 }
-            })
-            .await
-            .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?;
+                // The check and the open in one trip to the blocking pool (each trip is a
+                // thread hand-off, a large share of a small range's cost).
+                remembered => tokio::task::spawn_blocking(move || {
+                    check_and_open(&cache, h, file, remembered.map(|hit| hit.entry))
+                })
+                .await
+                .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?,
+            };
             match looked_up {
                 Ok((entry, file)) => {
                     if let Ok(mut hits) = self.recent_hits.lock() {
-                        hits.insert(key, entry.unheld());
+                        let (kept, used) = (entry.unheld(), Instant::now());
+                        hits.insert(key, RecentHit { entry: kept, used });
+                    }
+                    if self.cache.access_due(&h) {
+                        // Best effort, and at most one small write a minute per torrent.
+                        let cache = self.cache.clone();
+                        tokio::task::spawn_blocking(move || cache.touch(&h));
                     }
                     return Ok(Source::Cached { entry, file });
                 }
@@ -438,6 +448,30 @@ impl Pipeline {
 
 /// Blocking. A complete cached file for the hash: the default (largest valid) one, or, with a file
 /// index, that file of the torrent as its stored metadata lays it out.
+/// Blocking: holds the entry in use, re-checks the remembered entry (a few `stat`s) or looks
+/// the file up afresh, and opens it. `Err` carries the entries found but not served.
+fn check_and_open(
+    cache: &Cache,
+    hash: InfoHash,
+    file: Option<usize>,
+    remembered: Option<CacheEntry>,
+) -> Result<(CacheEntry, OpenFile), Vec<CacheEntry>> {
+    // Held before the check, so the entry found cannot be evicted under it.
+    let hold = cache.hold(&hash).map(Arc::new);
+    let entry = match remembered {
+        Some(entry) if cache.still_complete(&entry) => entry,
+        _ => lookup(cache, &hash, file)?,
+    };
+    let entry = CacheEntry { hold, ..entry };
+    match OpenFile::open(&entry.path, entry.size, entry.modified) {
+        Ok(opened) => Ok((entry, opened)),
+        Err(e) => {
+            tracing::debug!(file = %entry.path.display(), "opening: {e}");
+            Err(vec![entry.unheld()])
+        }
+    }
+}
+
 fn lookup(
     cache: &Cache,
     info_hash: &InfoHash,

@@ -119,6 +119,14 @@ pub struct AccessLog {
 }
 
 impl AccessLog {
+    /// Whether [`AccessLog::touch`] would write now. Never blocks.
+    pub fn due(&self, info_hash: &InfoHash) -> bool {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written
+            .get(info_hash)
+            .is_none_or(|at| at.elapsed() >= ACCESS_WRITE_INTERVAL)
+    }
+
     /// Records an access to `folder` unless one was written less than a minute ago. O(1):
     /// one map look-up, and at most one small atomic write per torrent and minute.
     pub fn touch(&self, info_hash: InfoHash, folder: &Path) {
@@ -182,7 +190,9 @@ mod tests {
         // Throttled: a second touch within the minute writes nothing.
         let log = AccessLog::default();
         let hash = InfoHash::from_bytes([1; 20]);
+        assert!(log.due(&hash));
         log.touch(hash, dir.path());
+        assert!(!log.due(&hash));
         let first = last_access(dir.path()).unwrap();
         assert!(first > when);
         write_access(dir.path(), when).unwrap();

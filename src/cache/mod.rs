@@ -173,14 +173,17 @@ impl Cache {
         self.access.touch(*hash, &self.torrent_folder(hash));
     }
 
-    /// Blocking. Marks `hash` in use for as long as the returned hold lives and records the
-    /// access (at most once a minute): what a stream of it does. `None` for a hash without a
-    /// torrent folder (loose files are not evicted, so need no hold).
+    /// Whether an access to `hash` is due to be recorded (see [`Cache::touch`]). Never blocks:
+    /// one map look-up.
+    pub fn access_due(&self, hash: &InfoHash) -> bool {
+        self.access.due(hash)
+    }
+
+    /// Blocking (an `open` and a `flock` of the lock file). Marks `hash` in use for as long as
+    /// the returned hold lives: what a stream of it does. `None` for a hash without a torrent
+    /// folder (loose files are not evicted, so need no hold).
     pub fn hold(&self, hash: &InfoHash) -> Option<InUse> {
-        let folder = self.torrent_folder(hash);
-        let held = lifecycle::hold(&folder)?;
-        self.access.touch(*hash, &folder);
-        Some(held)
+        lifecycle::hold(&self.torrent_folder(hash))
     }
 
     fn canonical_root(&self) -> Option<&Path> {
