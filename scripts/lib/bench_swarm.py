@@ -342,18 +342,16 @@ def report(a):
 
     seeders = [s for s in ("aria2c", "qbittorrent", "rqbit") if ("ttfb_cold", s) in values]
     # Row 1 and 2 of issue 14: against peerflix, from each tool's process start.
-    for seeder in seeders:
-        if ("pf_start_cold", seeder) in values:
-            mine, ref = get("start_cold", seeder), get("pf_start_cold", seeder)
-            row(f"cold first byte from start, ms ({seeder}; ref: peerflix)", mine, ref, ".0f",
+    rows_vs_peerflix = (("cold first byte from start", "start_cold", "pf_start_cold"),
+                        ("first byte after seek 90 %", "ttfb_seek", "pf_seek"))
+    for label, mine_key, ref_key in rows_vs_peerflix:
+        for seeder in seeders:
+            if (ref_key, seeder) not in values:
+                continue
+            mine, ref = get(mine_key, seeder), get(ref_key, seeder)
+            row(f"{label}, ms ({seeder}; ref: peerflix)", mine, ref, ".0f",
                 "<= 1.0x peerflix", met(ratio(mine, ref) <= 1.0, ratio(mine, ref)),
-                (spread("start_cold", seeder, ".0f"), spread("pf_start_cold", seeder, ".0f")))
-    for seeder in seeders:
-        if ("pf_seek", seeder) in values:
-            mine, ref = get("ttfb_seek", seeder), get("pf_seek", seeder)
-            row(f"first byte after seek 90 %, ms ({seeder}; ref: peerflix)", mine, ref, ".0f",
-                "<= 1.0x peerflix", met(ratio(mine, ref) <= 1.0, ratio(mine, ref)),
-                (spread("ttfb_seek", seeder, ".0f"), spread("pf_seek", seeder, ".0f")))
+                (spread(mine_key, seeder, ".0f"), spread(ref_key, seeder, ".0f")))
     # Row 3: CPU per GiB downloaded, median over the runs.
     per_gib = gib / size
     for seeder, suffix in (("aria2c", ""), ("qbittorrent", "@qbittorrent")):
