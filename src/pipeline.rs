@@ -290,21 +290,24 @@ impl Pipeline {
                 .lock()
                 .ok()
                 .and_then(|hits| hits.get(&key).cloned());
-            let cache = self.cache.clone();
-            let looked_up = match remembered {
-                // Used moments ago: its folder entries and inodes are in memory, so the check
-                // and the open (a few `stat`s and `open`s) do not wait for the disk and are
-                // cheaper here than the blocking-pool hand-off they would otherwise cost.
-                Some(hit) if hit.used.elapsed() < INLINE_RECHECK => {
-                    check_and_open(&cache, h, file, Some(hit.entry))
+            let (remembered, recent) = match remembered {
+                Some(hit) if hit.used.elapsed() < INLINE_RECHECK => (None, Some(hit.entry)),
+                other => (other.map(|hit| hit.entry), None),
+            };
+            // Used moments ago: its folder entries and inodes are in memory, so the re-check
+            // and the open (a few `stat`s and `open`s) do not wait for the disk and cost less
+            // here than the blocking-pool hand-off.
+            let inline = recent.and_then(|entry| recheck_and_open(&self.cache, h, entry));
+            let looked_up = match inline {
+                Some(found) => found,
+                // A first lookup, an older hit, or a recent one that changed (a full lookup
+                // reads the folder and file heads): in one trip to the blocking pool.
+                None => {
+                    let cache = self.cache.clone();
+                    tokio::task::spawn_blocking(move || check_and_open(&cache, h, file, remembered))
+                        .await
+                        .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?
                 }
-                // The check and the open in one trip to the blocking pool (each trip is a
-                // thread hand-off, a large share of a small range's cost).
-                remembered => tokio::task::spawn_blocking(move || {
-                    check_and_open(&cache, h, file, remembered.map(|hit| hit.entry))
-                })
-                .await
-                .map_err(|e| ResolveError::Internal(format!("cache lookup failed: {e}")))?,
             };
             match looked_up {
                 Ok((entry, file)) => {
@@ -446,22 +449,38 @@ impl Pipeline {
     }
 }
 
-/// Blocking. A complete cached file for the hash: the default (largest valid) one, or, with a file
-/// index, that file of the torrent as its stored metadata lays it out.
-/// Blocking: holds the entry in use, re-checks the remembered entry (a few `stat`s) or looks
-/// the file up afresh, and opens it. `Err` carries the entries found but not served.
+/// Blocking: the remembered entry if it is still the same complete file, otherwise a fresh
+/// lookup; held in use and opened. `Err` carries the entries found but not served.
 fn check_and_open(
     cache: &Cache,
     hash: InfoHash,
     file: Option<usize>,
     remembered: Option<CacheEntry>,
 ) -> Result<(CacheEntry, OpenFile), Vec<CacheEntry>> {
-    // Held before the check, so the entry found cannot be evicted under it.
+    if let Some(found) = remembered.and_then(|entry| recheck_and_open(cache, hash, entry)) {
+        return found;
+    }
+    // Held before the lookup, so the entry found cannot be evicted under it.
     let hold = cache.hold(&hash).map(Arc::new);
-    let entry = match remembered {
-        Some(entry) if cache.still_complete(&entry) => entry,
-        _ => lookup(cache, &hash, file)?,
-    };
+    open_held(lookup(cache, &hash, file)?, hold)
+}
+
+/// A few `stat`s and `open`s: holds a remembered entry in use, and opens it if it is still the
+/// same complete file; `None` when it changed and needs a full lookup.
+fn recheck_and_open(
+    cache: &Cache,
+    hash: InfoHash,
+    entry: CacheEntry,
+) -> Option<Result<(CacheEntry, OpenFile), Vec<CacheEntry>>> {
+    // Held before the check, so the entry cannot be evicted between the check and the open.
+    let hold = cache.hold(&hash).map(Arc::new);
+    cache.still_complete(&entry).then(|| open_held(entry, hold))
+}
+
+fn open_held(
+    entry: CacheEntry,
+    hold: Option<Arc<crate::cache::InUse>>,
+) -> Result<(CacheEntry, OpenFile), Vec<CacheEntry>> {
     let entry = CacheEntry { hold, ..entry };
     match OpenFile::open(&entry.path, entry.size, entry.modified) {
         Ok(opened) => Ok((entry, opened)),
@@ -472,6 +491,8 @@ fn check_and_open(
     }
 }
 
+/// Blocking. A complete cached file for the hash: the default (largest valid) one, or, with a file
+/// index, that file of the torrent as its stored metadata lays it out.
 fn lookup(
     cache: &Cache,
     info_hash: &InfoHash,
