@@ -315,11 +315,7 @@ impl Pipeline {
                         let (kept, used) = (entry.unheld(), Instant::now());
                         hits.insert(key, RecentHit { entry: kept, used });
                     }
-                    if self.cache.access_due(&h) {
-                        // Best effort, and at most one small write a minute per torrent.
-                        let cache = self.cache.clone();
-                        tokio::task::spawn_blocking(move || cache.touch(&h));
-                    }
+                    self.record_access(h);
                     return Ok(Source::Cached { entry, file });
                 }
                 Err(rejected) => {
@@ -347,6 +343,15 @@ impl Pipeline {
         Box::pin(self.resolve_swarm(request)).await
     }
 
+    /// Records an access to `hash` from the blocking pool when one is due (best effort, at
+    /// most one small write a minute per torrent); otherwise costs one map look-up.
+    fn record_access(&self, hash: InfoHash) {
+        if self.cache.access_due(&hash) {
+            let cache = self.cache.clone();
+            tokio::task::spawn_blocking(move || cache.touch(&hash));
+        }
+    }
+
     async fn resolve_swarm(&self, request: &Request) -> Result<Source, ResolveError> {
         let engine = match self.engine().await {
             Some(engine) => engine?,
@@ -363,9 +368,7 @@ impl Pipeline {
             other => other?,
         };
         let index = request.file.unwrap_or(torrent.default_file);
-        let (cache, hash) = (self.cache.clone(), torrent.info_hash);
-        // The access record is best effort and at most one small write a minute.
-        tokio::task::spawn_blocking(move || cache.touch(&hash));
+        self.record_access(torrent.info_hash);
         Ok(Source::Swarm {
             torrent,
             index,

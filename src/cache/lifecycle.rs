@@ -122,9 +122,7 @@ impl AccessLog {
     /// Whether [`AccessLog::touch`] would write now. Never blocks.
     pub fn due(&self, info_hash: &InfoHash) -> bool {
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        written
-            .get(info_hash)
-            .is_none_or(|at| at.elapsed() >= ACCESS_WRITE_INTERVAL)
+        is_due(&written, info_hash, Instant::now())
     }
 
     /// Records an access to `folder` unless one was written less than a minute ago. O(1):
@@ -133,10 +131,7 @@ impl AccessLog {
         let now = Instant::now();
         {
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            if written
-                .get(&info_hash)
-                .is_some_and(|at| now.duration_since(*at) < ACCESS_WRITE_INTERVAL)
-            {
+            if !is_due(&written, &info_hash, now) {
                 return;
             }
             written.insert(info_hash, now);
@@ -148,6 +143,12 @@ impl AccessLog {
             tracing::debug!("recording the access to {}: {e}", folder.display());
         }
     }
+}
+
+fn is_due(written: &HashMap<InfoHash, Instant>, info_hash: &InfoHash, now: Instant) -> bool {
+    written
+        .get(info_hash)
+        .is_none_or(|at| now.duration_since(*at) >= ACCESS_WRITE_INTERVAL)
 }
 
 #[cfg(test)]
